@@ -1,0 +1,56 @@
+# Top-level build.  On a fresh Debian 12 machine, as root:
+#   make run     install what is missing, build, boot the hypervisor in QEMU
+#   make test    the whole test suite (host unit tests + emulator tests)
+#
+# Other targets: make (build), make install DESTDIR=..., make bench,
+# make check (static analysis), make clean.
+
+-include config/config.mk
+DESTDIR ?=
+PYTHON  ?= python3
+
+.PHONY: all xen tools-tests deps run test test-host test-emu bench check install clean distclean
+
+all: xen
+
+xen:
+	$(MAKE) -C xen
+
+deps:
+	@scripts/install-deps
+
+tools-tests:
+	$(MAKE) -C tools/tests
+
+run: deps
+	$(MAKE) xen
+	scripts/run-demo
+
+test: deps
+	$(MAKE) xen
+	$(MAKE) tools-tests
+	$(PYTHON) automation/run-tests.py
+
+test-host: xen tools-tests
+	$(PYTHON) automation/run-tests.py --host-only
+
+test-emu: xen
+	$(PYTHON) automation/run-tests.py --emu-only
+
+bench: deps xen
+	$(PYTHON) automation/bench.py
+
+check:
+	scripts/check
+
+install: xen
+	install -D -m 0644 xen/xen.gz $(DESTDIR)/boot/xen.gz
+	install -D -m 0644 xen/xen-syms $(DESTDIR)/usr/lib/debug/xen-syms
+
+clean:
+	$(MAKE) -C xen clean
+	$(MAKE) -C tools/tests clean
+	rm -rf build
+
+distclean: clean
+	rm -f config/config.mk

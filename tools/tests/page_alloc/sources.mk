@@ -1,0 +1,1 @@
+XEN_SRCS := common/page_alloc.c

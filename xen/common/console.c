@@ -1,0 +1,244 @@
+/*
+ * The hypervisor console: printk with Xen's log levels and "(XEN) " line
+ * prefix, a ring of everything printed (for `xl dmesg`), and the serial
+ * devices selected with console= and configured with com1=/com2=.
+ */
+#include <xen/lib.h>
+#include <xen/console.h>
+#include <xen/param.h>
+#include <xen/spinlock.h>
+#include <xen/errno.h>
+
+#define CONRING_SIZE (64 * 1024)
+#define MAX_SERIAL 4
+
+/* Levels: 0 error, 1 warning, 2 info, 3 debug; 4 = "all". */
+enum { LVL_NONE = -1, LVL_ERR, LVL_WARNING, LVL_INFO, LVL_DEBUG, LVL_ALL };
+
+static char conring[CONRING_SIZE];
+static uint64_t conring_prod;               /* free-running */
+static DEFINE_SPINLOCK(console_lock);
+static bool at_line_start = true;
+
+static struct {
+    const struct serial_port_ops *ops;
+    void *dev;
+} serial[MAX_SERIAL];
+static unsigned int nr_serial;
+
+static char opt_console[64] = "com1";
+static char opt_com1[64] = "";
+static char opt_com2[64] = "";
+string_param("console", opt_console);
+string_param("com1", opt_com1);
+string_param("com2", opt_com2);
+
+/* Printed when level <= lower; levels up to upper are printed too (Xen rate-limits those). */
+static int xen_lower = LVL_WARNING, xen_upper = LVL_WARNING;
+static int guest_lower = LVL_NONE, guest_upper = LVL_WARNING;
+
+static int parse_level_name(const char *s, const char **end)
+{
+    static const struct { const char *name; int lvl; } names[] = {
+        { "none", LVL_NONE }, { "error", LVL_ERR }, { "warning", LVL_WARNING },
+        { "info", LVL_INFO }, { "debug", LVL_DEBUG }, { "all", LVL_ALL },
+    };
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(names); i++) {
+        size_t n = strlen(names[i].name);
+
+        if (!strncmp(s, names[i].name, n) && (s[n] == '\0' || s[n] == '/')) {
+            *end = s + n;
+            return names[i].lvl;
+        }
+    }
+    return -2;
+}
+
+/* "<lower>[/<upper>]" as Xen's loglvl= and guest_loglvl= take it. */
+static int parse_loglvl(const char *s, int *lower, int *upper)
+{
+    const char *p;
+    int lo = parse_level_name(s, &p), hi;
+
+    if (lo == -2)
+        return -EINVAL;
+    hi = lo;
+    if (*p == '/') {
+        hi = parse_level_name(p + 1, &p);
+        if (hi == -2 || *p)
+            return -EINVAL;
+    }
+    *lower = lo;
+    *upper = hi < lo ? lo : hi;
+    return 0;
+}
+
+static int parse_xen_loglvl(const char *s)
+{
+    return parse_loglvl(s, &xen_lower, &xen_upper);
+}
+static int parse_guest_loglvl(const char *s)
+{
+    return parse_loglvl(s, &guest_lower, &guest_upper);
+}
+custom_param("loglvl", parse_xen_loglvl);
+custom_param("guest_loglvl", parse_guest_loglvl);
+
+void console_register_serial(const struct serial_port_ops *ops, void *dev)
+{
+    if (nr_serial < MAX_SERIAL) {
+        serial[nr_serial].ops = ops;
+        serial[nr_serial].dev = dev;
+        nr_serial++;
+    }
+}
+
+static void serial_putc(char c)
+{
+    unsigned int i;
+
+    for (i = 0; i < nr_serial; i++) {
+        if (c == '\n')
+            serial[i].ops->putc(serial[i].dev, '\r');
+        serial[i].ops->putc(serial[i].dev, c);
+    }
+}
+
+void console_write_raw(const char *s, size_t len)
+{
+    while (len--)
+        serial_putc(*s++);
+}
+
+static void conring_put(char c)
+{
+    conring[conring_prod++ % CONRING_SIZE] = c;
+}
+
+size_t console_read_ring(char *buf, size_t size)
+{
+    unsigned long flags;
+    uint64_t start, n, i;
+
+    spin_lock_irqsave(&console_lock, flags);
+    n = conring_prod < CONRING_SIZE ? conring_prod : CONRING_SIZE;
+    if (n > size)
+        n = size;
+    start = conring_prod - n;
+    for (i = 0; i < n; i++)
+        buf[i] = conring[(start + i) % CONRING_SIZE];
+    spin_unlock_irqrestore(&console_lock, flags);
+    return (size_t)n;
+}
+
+/* Emit one formatted message, adding the prefix at each line start. */
+static void emit(const char *msg, const char *prefix)
+{
+    for (; *msg; msg++) {
+        if (at_line_start) {
+            const char *p;
+
+            for (p = prefix; *p; p++) {
+                conring_put(*p);
+                serial_putc(*p);
+            }
+            at_line_start = false;
+        }
+        conring_put(*msg);
+        serial_putc(*msg);
+        if (*msg == '\n')
+            at_line_start = true;
+    }
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[1024];
+    unsigned long flags;
+    int level = LVL_WARNING, lower = xen_lower;
+    const char *prefix = "(XEN) ";
+
+    /* Level prefix: "<N>" for the hypervisor, "<GN>" for guest-caused messages. */
+    if (fmt[0] == '<' && fmt[1] == 'G' && fmt[2] >= '0' && fmt[2] <= '3' && fmt[3] == '>') {
+        level = fmt[2] - '0';
+        lower = guest_lower;
+        if (level <= guest_upper && level > guest_lower)
+            lower = guest_upper;
+        fmt += 4;
+    } else if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '3' && fmt[2] == '>') {
+        level = fmt[1] - '0';
+        if (level <= xen_upper && level > xen_lower)
+            lower = xen_upper;
+        fmt += 3;
+    }
+    if (level > lower)
+        return;
+
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    spin_lock_irqsave(&console_lock, flags);
+    emit(buf, prefix);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+void console_force_unlock(void)
+{
+    spin_lock_init(&console_lock);
+}
+
+static void setup_com(int index, const char *opts)
+{
+    struct ns16550_config cfg;
+
+    if (ns16550_parse_options(opts, &cfg)) {
+        printk(XENLOG_WARNING "com%d: bad options \"%s\" (expected <baud>[/<clock>][,DPS[,<io-base>[,<irq>]]]); using defaults\n",
+               index + 1, opts);
+        ns16550_parse_options("", &cfg);
+    }
+    ns16550_init(index, &cfg);
+}
+
+void console_early_init(void)
+{
+    struct ns16550_config cfg;
+
+    ns16550_parse_options("", &cfg);
+    ns16550_init(0, &cfg);
+}
+
+/*
+ * Called once the command line is parsed.  Before this the console already
+ * prints on COM1 as the firmware left it (console_early_init).
+ */
+void console_init(void)
+{
+    const char *p = opt_console;
+
+    nr_serial = 0;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        if (n == 4 && !strncmp(p, "com1", 4))
+            setup_com(0, opt_com1);
+        else if (n == 4 && !strncmp(p, "com2", 4))
+            setup_com(1, opt_com2);
+        else if ((n == 3 && !strncmp(p, "vga", 3)) || (n == 4 && !strncmp(p, "none", 4)))
+            ; /* no VGA console: nothing to set up */
+        else
+            printk(XENLOG_WARNING "console: unknown device \"%.*s\" ignored\n", (int)n, p);
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
