@@ -614,7 +614,7 @@ static unsigned int popcount512(const uint64_t *map)
     unsigned int i, n = 0;
 
     for (i = 0; i < 8; i++)
-        n += (unsigned int)__builtin_popcountll(map[i]);
+        n += hweight64(map[i]);
     return n;
 }
 

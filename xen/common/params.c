@@ -78,6 +78,9 @@ static int apply(const struct kernel_param *p, const char *val, bool negated)
         v = simple_strtoull(val, &end, 0);
         if (*end)
             return -EINVAL;
+        /* The parsers saturate on overflow: UINT64_MAX means "too big". */
+        if (v == UINT64_MAX)
+            return -ERANGE;
         return store_uint(p, v);
     case PARAM_SIZE:
         if (!val || negated || !*val || *val < '0' || *val > '9')
@@ -85,6 +88,8 @@ static int apply(const struct kernel_param *p, const char *val, bool negated)
         v = parse_size_and_unit(val, &end);
         if (*end)
             return -EINVAL;
+        if (v == UINT64_MAX)
+            return -ERANGE;
         return store_uint(p, v);
     case PARAM_STRING:
         if (!val || negated)

@@ -79,14 +79,19 @@ int ns16550_parse_options(const char *s, struct ns16550_config *cfg)
     if (!strncmp(p, "auto", 4))
         p += 4;
     else if (*p >= '0' && *p <= '9') {
-        cfg->baud = (unsigned int)simple_strtoull(p, &p, 10);
-        if (cfg->baud < 50 || cfg->baud > 4000000)
+        /* Range-check before narrowing: 2^32 + 9600 is not 9600. */
+        unsigned long long baud = simple_strtoull(p, &p, 10);
+
+        if (baud < 50 || baud > 4000000)
             return -EINVAL;
+        cfg->baud = (unsigned int)baud;
     }
     if (*p == '/') {
-        cfg->clock_hz = (unsigned int)simple_strtoull(p + 1, &p, 0);
-        if (cfg->clock_hz < 16 * 50)
+        unsigned long long clock = simple_strtoull(p + 1, &p, 0);
+
+        if (clock < 16 * 50 || clock > UINT32_MAX)
             return -EINVAL;
+        cfg->clock_hz = (unsigned int)clock;
     }
     if (*p == '\0')
         return 0;

@@ -74,4 +74,25 @@ void acpi_power_off(void);
 bool acpi_checksum_ok(const void *p, size_t len);
 int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *typa, uint8_t *typb);
 
+/*
+ * Table parsers used by acpi_boot_init() (host-tested).  `table` is a whole
+ * table of which `len` bytes are readable; the header's length must not
+ * exceed len and nothing past it is read.  Each resets the acpi_info
+ * fields it owns, then fills them.  Return 0, or -EINVAL if the table is
+ * malformed (the MADT parser keeps the entries before the damage).
+ */
+int acpi_parse_madt(const void *table, size_t len, struct acpi_info *ai);
+int acpi_parse_fadt(const void *table, size_t len, struct acpi_info *ai);
+int acpi_parse_hpet(const void *table, size_t len, struct acpi_info *ai);
+
+/*
+ * Register encodings used by acpi_power_off()/acpi_reboot() (host-tested):
+ * the PM1 control value that requests sleep type slp_typ (SLP_EN set if
+ * `enable`), preserving cur's other bits; and the 0xCF8 address and data
+ * port for a PCI configuration space reset register (-EINVAL if the GAS
+ * address names no bus-0 register).
+ */
+uint16_t acpi_pm1_cnt_sleep(uint16_t cur, uint8_t slp_typ, bool enable);
+int acpi_reset_pci_addr(uint64_t gas_addr, uint32_t *cf8, uint16_t *data_port);
+
 #endif

@@ -42,6 +42,15 @@ uint64_t parse_size_and_unit(const char *s, const char **end);
 #define ROUNDDOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 
+/* Population count without libgcc (no POPCNT assumed). */
+static inline unsigned int hweight64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned int)((x * 0x0101010101010101ULL) >> 56);
+}
+
 #define KB(x) ((uint64_t)(x) << 10)
 #define MB(x) ((uint64_t)(x) << 20)
 #define GB(x) ((uint64_t)(x) << 30)

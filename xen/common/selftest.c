@@ -1,0 +1,176 @@
+/*
+ * Boot self-tests chosen on the command line, for the emulator tests:
+ * selftest=word[,word...], run in the given order by selftest_run_boot()
+ * at the end of boot.  Each word is a row of selftests[]; unknown words
+ * are reported and skipped.
+ *
+ * fault-*: take an exception in the hypervisor on purpose.  Each must end
+ * in the FATAL TRAP report naming the faulting function, then panic.
+ * nmi, irq: go through the NMI and interrupt dispatch and come back.
+ */
+#include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/selftest.h>
+#include <asm/traps.h>
+
+#define MAX_SELFTESTS 16
+
+/* In the lower half, which the hypervisor never maps. */
+#define SELFTEST_UNMAPPED_ADDR 0xdead0000000UL
+/* Bit 63 set, bits 62..47 clear: not canonical with 48-bit addresses. */
+#define SELFTEST_NONCANONICAL_ADDR 0x8000000000000000UL
+
+/*
+ * Called after the faulting instruction: reaching it means the test failed.
+ * It also makes each fault function a non-leaf one, which gives it a frame
+ * of its own so that the call trace shows its caller too.
+ */
+static void selftest_not_reached(const char *word)
+{
+    printk(XENLOG_ERR "selftest: %s FAILED: returned instead of trapping\n", word);
+}
+
+static void __attribute__((noinline)) selftest_fault_pf(void)
+{
+    __asm__ __volatile__("movl $0, (%0)" : : "r"(SELFTEST_UNMAPPED_ADDR) : "memory");
+    selftest_not_reached("fault-pf");
+}
+
+static void __attribute__((noinline)) selftest_fault_ud(void)
+{
+    __asm__ __volatile__("ud2" ::: "memory");
+    selftest_not_reached("fault-ud");
+}
+
+static void __attribute__((noinline)) selftest_fault_gp(void)
+{
+    unsigned long v;
+
+    __asm__ __volatile__("mov (%1), %0" : "=r"(v) : "r"(SELFTEST_NONCANONICAL_ADDR) : "memory");
+    selftest_not_reached("fault-gp");
+}
+
+static void __attribute__((noinline)) selftest_fault_de(void)
+{
+    unsigned int quot, rem;
+
+    /* In asm so the compiler can neither fold nor reject the division. */
+    __asm__ __volatile__("divl %%ecx"
+                         : "=a"(quot), "=d"(rem)
+                         : "a"(1), "d"(0), "c"(0)
+                         : "cc");
+    selftest_not_reached("fault-de");
+}
+
+/* Push onto an unmapped stack: the #PF cannot be delivered, so #DF (on IST1). */
+static void __attribute__((noinline)) selftest_fault_df(void)
+{
+    __asm__ __volatile__("mov %%rsp, %%rbx\n\t"
+                         "mov %0, %%rsp\n\t"
+                         "push $0\n\t"
+                         "mov %%rbx, %%rsp"
+                         : : "r"(SELFTEST_UNMAPPED_ADDR) : "rbx", "memory");
+    selftest_not_reached("fault-df");
+}
+
+/* INT n: through the IDT gate of vector n, as if the vector were delivered. */
+#define selftest_int(vector) __asm__ __volatile__("int %0" : : "i"(vector) : "memory")
+
+/* The NMI vector (on IST2) by software: must print a line and come back. */
+static void selftest_nmi(void)
+{
+    selftest_int(X86_EXC_NMI);
+}
+
+#define SELFTEST_IRQ_VECTOR 0x41
+#define SELFTEST_UNHANDLED_VECTOR 0x40
+
+static unsigned int selftest_irq_count;
+
+static void selftest_irq_handler(struct cpu_user_regs *regs)
+{
+    if (regs->vector == SELFTEST_IRQ_VECTOR)
+        selftest_irq_count++;
+}
+
+/*
+ * A handled vector reaches its handler; an unhandled one is logged once
+ * however often it comes; the spurious vector is ignored.
+ */
+static void selftest_irq(void)
+{
+    set_irq_handler(SELFTEST_IRQ_VECTOR, selftest_irq_handler);
+    selftest_int(SELFTEST_IRQ_VECTOR);
+    selftest_int(SELFTEST_IRQ_VECTOR);
+    set_irq_handler(SELFTEST_IRQ_VECTOR, NULL);
+    selftest_int(SELFTEST_UNHANDLED_VECTOR);
+    selftest_int(SELFTEST_UNHANDLED_VECTOR);
+    selftest_int(SPURIOUS_APIC_VECTOR);
+    if (selftest_irq_count != 2)
+        printk(XENLOG_ERR "selftest: irq FAILED: handler ran %u times, expected 2\n",
+               selftest_irq_count);
+}
+
+static const struct selftest {
+    const char *word;
+    void (*run)(void);
+} selftests[] = {
+    { "fault-pf", selftest_fault_pf },
+    { "fault-ud", selftest_fault_ud },
+    { "fault-gp", selftest_fault_gp },
+    { "fault-de", selftest_fault_de },
+    { "fault-df", selftest_fault_df },
+    { "nmi", selftest_nmi },
+    { "irq", selftest_irq },
+};
+
+static const struct selftest *selected[MAX_SELFTESTS];
+static unsigned int nr_selected;
+
+static const struct selftest *selftest_find(const char *word, size_t len)
+{
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(selftests); i++)
+        if (strlen(selftests[i].word) == len && !strncmp(selftests[i].word, word, len))
+            return &selftests[i];
+    return NULL;
+}
+
+/* Never fails: a bad word must not stop the words that are good. */
+static int selftest_parse(const char *s)
+{
+    while (*s) {
+        const char *end = strchr(s, ',');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        const struct selftest *t = selftest_find(s, len);
+
+        if (!len)
+            ; /* empty word: "a,,b" */
+        else if (!t)
+            printk(XENLOG_WARNING "selftest: unknown test \"%.*s\" ignored\n", (int)len, s);
+        else if (nr_selected == MAX_SELFTESTS)
+            printk(XENLOG_WARNING "selftest: more than %u tests, \"%.*s\" ignored\n",
+                   MAX_SELFTESTS, (int)len, s);
+        else
+            selected[nr_selected++] = t;
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return 0;
+}
+custom_param("selftest", selftest_parse);
+
+void selftest_run_boot(void)
+{
+    unsigned int i;
+
+    for (i = 0; i < nr_selected; i++) {
+        const struct selftest *t = selected[i];
+
+        printk(XENLOG_INFO "selftest: running %s\n", t->word);
+        t->run();
+        printk(XENLOG_INFO "selftest: %s done\n", t->word);
+    }
+}
