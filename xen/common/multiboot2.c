@@ -89,18 +89,18 @@ static bool acpi_sum_is_zero(const uint8_t *p, size_t len)
 }
 
 /*
- * Copy the string in a tag's payload [off, off + len) into dst, stopping at
- * the tag's end if the loader forgot the terminator.
+ * Copy the string that follows a tag's fixed part (hdr bytes) into dst,
+ * stopping at the tag's end if the loader forgot the terminator.
  */
-static void mb2_copy_string(struct mb2_ctx *c, const char *what, uint32_t off,
-                            uint32_t len, char *dst, size_t dst_len)
+static void mb2_copy_string(struct mb2_ctx *c, const char *what, uint32_t off, uint32_t size,
+                            uint32_t hdr, char *dst, size_t dst_len)
 {
-    const char *src = (const char *)c->base + off;
-    size_t n = strnlen(src, len);
+    const char *src = (const char *)c->base + off + hdr;
+    size_t len = size - hdr, n = strnlen(src, len);
 
     if (n == len)
-        mb2_warn(c, "%s at offset 0x%x is not NUL-terminated within its tag, truncated", what,
-                 off);
+        mb2_warn(c, "%s (tag at offset 0x%x) is not NUL-terminated within its tag, truncated",
+                 what, off);
     if (n >= dst_len) {
         mb2_warn(c, "%s is %zu characters long, truncated to %zu", what, n, dst_len - 1);
         n = dst_len - 1;
@@ -353,8 +353,7 @@ static void mb2_tag_cmdline(struct mb2_ctx *c, uint32_t off, uint32_t size)
         return;
     }
     c->have_cmdline = true;
-    mb2_copy_string(c, "command line", off + (uint32_t)sizeof(struct mb2_tag_string),
-                    size - (uint32_t)sizeof(struct mb2_tag_string),
+    mb2_copy_string(c, "command line", off, size, sizeof(struct mb2_tag_string),
                     c->bi->cmdline, sizeof(c->bi->cmdline));
 }
 
@@ -365,8 +364,7 @@ static void mb2_tag_loader_name(struct mb2_ctx *c, uint32_t off, uint32_t size)
         return;
     }
     c->have_loader = true;
-    mb2_copy_string(c, "boot loader name", off + (uint32_t)sizeof(struct mb2_tag_string),
-                    size - (uint32_t)sizeof(struct mb2_tag_string),
+    mb2_copy_string(c, "boot loader name", off, size, sizeof(struct mb2_tag_string),
                     c->bi->loader, sizeof(c->bi->loader));
 }
 
@@ -389,8 +387,8 @@ static void mb2_tag_module(struct mb2_ctx *c, uint32_t off, uint32_t size)
     m = &bi->modules[bi->nr_modules++];
     m->start = tag.mod_start;
     m->end = tag.mod_end;
-    mb2_copy_string(c, "module command line", off + (uint32_t)sizeof(tag),
-                    size - (uint32_t)sizeof(tag), m->cmdline, sizeof(m->cmdline));
+    mb2_copy_string(c, "module command line", off, size, sizeof(tag), m->cmdline,
+                    sizeof(m->cmdline));
 }
 
 static void mb2_tag_mmap(struct mb2_ctx *c, uint32_t off, uint32_t size)

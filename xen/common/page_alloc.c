@@ -706,3 +706,21 @@ int page_alloc_check(void)
                    (unsigned long)want_part, (unsigned long)on_sp_list, (unsigned long)want_sp_list);
     return 0;
 }
+
+void *alloc_xenheap_pages(unsigned int order)
+{
+    paddr_t ma = alloc_pages(order);
+    void *va;
+
+    if (ma == INVALID_PADDR)
+        return NULL;
+    va = maddr_to_virt(ma);
+    memset(va, 0, PAGE_SIZE << order);
+    return va;
+}
+
+void free_xenheap_pages(void *va, unsigned int order)
+{
+    if (va)
+        free_pages(virt_to_maddr(va), order);
+}

@@ -27,30 +27,33 @@
  */
 static void selftest_not_reached(const char *word)
 {
-    printk(XENLOG_ERR "selftest: %s FAILED: returned instead of trapping\n", word);
+    printk(XENLOG_ERR "selftest: %s returned instead of trapping\n", word);
 }
 
-static void __attribute__((noinline)) selftest_fault_pf(void)
+static bool __attribute__((noinline)) selftest_fault_pf(void)
 {
     __asm__ __volatile__("movl $0, (%0)" : : "r"(SELFTEST_UNMAPPED_ADDR) : "memory");
     selftest_not_reached("fault-pf");
+    return false;
 }
 
-static void __attribute__((noinline)) selftest_fault_ud(void)
+static bool __attribute__((noinline)) selftest_fault_ud(void)
 {
     __asm__ __volatile__("ud2" ::: "memory");
     selftest_not_reached("fault-ud");
+    return false;
 }
 
-static void __attribute__((noinline)) selftest_fault_gp(void)
+static bool __attribute__((noinline)) selftest_fault_gp(void)
 {
     unsigned long v;
 
     __asm__ __volatile__("mov (%1), %0" : "=r"(v) : "r"(SELFTEST_NONCANONICAL_ADDR) : "memory");
     selftest_not_reached("fault-gp");
+    return false;
 }
 
-static void __attribute__((noinline)) selftest_fault_de(void)
+static bool __attribute__((noinline)) selftest_fault_de(void)
 {
     unsigned int quot, rem;
 
@@ -60,10 +63,11 @@ static void __attribute__((noinline)) selftest_fault_de(void)
                          : "a"(1), "d"(0), "c"(0)
                          : "cc");
     selftest_not_reached("fault-de");
+    return false;
 }
 
 /* Push onto an unmapped stack: the #PF cannot be delivered, so #DF (on IST1). */
-static void __attribute__((noinline)) selftest_fault_df(void)
+static bool __attribute__((noinline)) selftest_fault_df(void)
 {
     __asm__ __volatile__("mov %%rsp, %%rbx\n\t"
                          "mov %0, %%rsp\n\t"
@@ -71,15 +75,17 @@ static void __attribute__((noinline)) selftest_fault_df(void)
                          "mov %%rbx, %%rsp"
                          : : "r"(SELFTEST_UNMAPPED_ADDR) : "rbx", "memory");
     selftest_not_reached("fault-df");
+    return false;
 }
 
 /* INT n: through the IDT gate of vector n, as if the vector were delivered. */
 #define selftest_int(vector) __asm__ __volatile__("int %0" : : "i"(vector) : "memory")
 
 /* The NMI vector (on IST2) by software: must print a line and come back. */
-static void selftest_nmi(void)
+static bool selftest_nmi(void)
 {
     selftest_int(X86_EXC_NMI);
+    return true;
 }
 
 #define SELFTEST_IRQ_VECTOR 0x41
@@ -97,7 +103,7 @@ static void selftest_irq_handler(struct cpu_user_regs *regs)
  * A handled vector reaches its handler; an unhandled one is logged once
  * however often it comes; the spurious vector is ignored.
  */
-static void selftest_irq(void)
+static bool selftest_irq(void)
 {
     set_irq_handler(SELFTEST_IRQ_VECTOR, selftest_irq_handler);
     selftest_int(SELFTEST_IRQ_VECTOR);
@@ -106,14 +112,17 @@ static void selftest_irq(void)
     selftest_int(SELFTEST_UNHANDLED_VECTOR);
     selftest_int(SELFTEST_UNHANDLED_VECTOR);
     selftest_int(SPURIOUS_APIC_VECTOR);
-    if (selftest_irq_count != 2)
-        printk(XENLOG_ERR "selftest: irq FAILED: handler ran %u times, expected 2\n",
+    if (selftest_irq_count != 2) {
+        printk(XENLOG_ERR "selftest: irq: handler ran %u times, expected 2\n",
                selftest_irq_count);
+        return false;
+    }
+    return true;
 }
 
 static const struct selftest {
     const char *word;
-    void (*run)(void);
+    bool (*run)(void);          /* false: failed (details printed) */
 } selftests[] = {
     { "fault-pf", selftest_fault_pf },
     { "fault-ud", selftest_fault_ud },
@@ -170,7 +179,9 @@ void selftest_run_boot(void)
         const struct selftest *t = selected[i];
 
         printk(XENLOG_INFO "selftest: running %s\n", t->word);
-        t->run();
-        printk(XENLOG_INFO "selftest: %s done\n", t->word);
+        if (t->run())
+            printk(XENLOG_INFO "selftest: %s passed\n", t->word);
+        else
+            printk(XENLOG_ERR "selftest: %s FAILED\n", t->word);
     }
 }

@@ -10,6 +10,7 @@
 #include <xen/delay.h>
 #include <xen/mm.h>
 #include <xen/param.h>
+#include <xen/selftest.h>
 #include <xen/shutdown.h>
 #include <xen/symbols.h>
 #include <asm/acpi.h>
@@ -25,7 +26,6 @@ extern char _start[], _end[];
 extern const char xen_compiler[], xen_build_date[], xen_build_host[], xen_full_version[];
 
 void start_xen(uint32_t magic, uint32_t mbi_pa);
-void selftest_run_boot(void);
 
 static struct boot_info boot_info;
 
@@ -74,7 +74,6 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     unsigned int i, problems;
 
     console_early_init();
-    cpu_desc_init(0);
     trap_init();
 
     if (magic != MB2_BOOTLOADER_MAGIC)

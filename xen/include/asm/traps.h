@@ -7,6 +7,8 @@
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H
 
+#include <asm/config.h>
+
 #define X86_EXC_DE   0      /* divide error */
 #define X86_EXC_DB   1      /* debug */
 #define X86_EXC_NMI  2
@@ -35,10 +37,11 @@
 
 /* Exceptions for which the CPU pushes an error code; the others get a 0. */
 #define X86_EXC_HAVE_ERROR_CODE                                              \
-    ((1 << X86_EXC_DF) | (1 << X86_EXC_TS) | (1 << X86_EXC_NP) |             \
-     (1 << X86_EXC_SS) | (1 << X86_EXC_GP) | (1 << X86_EXC_PF) |             \
-     (1 << X86_EXC_AC) | (1 << X86_EXC_CP) | (1 << X86_EXC_VC) |             \
-     (1 << X86_EXC_SX))
+    ((_AC(1, U) << X86_EXC_DF) | (_AC(1, U) << X86_EXC_TS) |                 \
+     (_AC(1, U) << X86_EXC_NP) | (_AC(1, U) << X86_EXC_SS) |                 \
+     (_AC(1, U) << X86_EXC_GP) | (_AC(1, U) << X86_EXC_PF) |                 \
+     (_AC(1, U) << X86_EXC_AC) | (_AC(1, U) << X86_EXC_CP) |                 \
+     (_AC(1, U) << X86_EXC_VC) | (_AC(1, U) << X86_EXC_SX))
 
 #define FIRST_IRQ_VECTOR     X86_NR_EXCEPTIONS
 #define NR_VECTORS           256

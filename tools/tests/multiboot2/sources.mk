@@ -1,0 +1,1 @@
+XEN_SRCS := common/multiboot2.c common/bootinfo.c
