@@ -199,6 +199,9 @@ def load_case(path, name=None):
             raise HarnessError("%s: %s: %s" % (where, key, exc))
     if case.emulator is None:
         raise HarnessError("%s: no `emulator =` line" % relpath(path))
+    if not case.expect and not case.expect_exit:
+        raise HarnessError("%s: needs an `expect =` line or `expect_exit = yes`"
+                           % relpath(path))
     if case.emulator == "bochs" and case.memory_bytes >= 1 << 40:
         raise HarnessError("%s: Bochs cannot emulate %s" % (relpath(path), case.memory))
     return case
@@ -561,18 +564,37 @@ def spawn(cmd, **kw):
     return proc
 
 
+def reap(proc, timeout=0.0):
+    """Non-blocking wait (up to `timeout` s) that also records the child's
+    peak resident size from the kernel (wait4's ru_maxrss) in proc.maxrss.
+    Returns the exit code, or None while it runs."""
+    deadline = time.monotonic() + timeout
+    while proc.returncode is None:
+        try:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        except ChildProcessError:       # reaped elsewhere
+            proc.returncode = proc.returncode if proc.returncode is not None else -1
+            break
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            proc.maxrss = usage.ru_maxrss * 1024
+            break
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    return proc.returncode
+
+
 def kill_group(proc, grace=5.0):
     """SIGTERM the process group, then SIGKILL; reap the leader."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+        if proc.returncode is not None:
+            break
         try:
             os.killpg(proc.pid, sig)
         except (ProcessLookupError, PermissionError):
             pass
-        try:
-            proc.wait(timeout=wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
+        reap(proc, wait)
     # Stragglers left in the group after the leader died.
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -591,7 +613,8 @@ def kill_all():
 
 
 def tree_rss(pid):
-    """Resident bytes of pid and all its descendants (VmRSS, summed)."""
+    """(resident, peak resident) bytes of pid and all its descendants:
+    VmRSS and VmHWM from /proc/PID/status, each summed over the tree."""
     children = {}
     try:
         entries = os.listdir("/proc")
@@ -607,7 +630,8 @@ def tree_rss(pid):
             continue
         fields = stat[stat.rfind(")") + 2:].split()
         children.setdefault(int(fields[1]), []).append(int(ent))
-    total, todo = 0, [pid]
+    rss = hwm = 0
+    todo = [pid]
     while todo:
         cur = todo.pop()
         todo.extend(children.get(cur, ()))
@@ -615,16 +639,17 @@ def tree_rss(pid):
             with open("/proc/%d/status" % cur) as fh:
                 for line in fh:
                     if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith("VmHWM:"):
+                        hwm += int(line.split()[1]) * 1024
         except OSError:
             pass
-    return total
+    return rss, max(rss, hwm)
 
 
 # ---------------------------------------------------------------- console
 
-_ANSI = re.compile(r"\x1b\[[0-9;?=>]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[@-Z\\-_]")
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()*+][ -~]|\x1b[ -~]")
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -905,7 +930,7 @@ class _Run:
                         raise _Fail("%s %s" % (self.qemu_reset_kind(), self.when()))
                 if self.exp_idx == len(case.expect) and not case.expect_exit:
                     return
-                rc = proc.poll()
+                rc = reap(proc)
                 if rc is not None:
                     self.com1_lines(tail.lines(final=True))
                     if btail:
@@ -920,12 +945,13 @@ class _Run:
                         raise _Fail("emulator %s instead of an ACPI power-off" % how)
                     return
                 if now >= next_rss:
-                    rss = tree_rss(proc.pid)
-                    self.peak = max(self.peak, rss)
+                    # VmHWM too, so a spike between two samples still counts.
+                    rss, hwm = tree_rss(proc.pid)
+                    self.peak = max(self.peak, hwm)
                     next_rss = now + RSS_INTERVAL
-                    if case.max_rss and rss > case.max_rss:
+                    if case.max_rss and hwm > case.max_rss:
                         raise _Fail("resident memory %d MiB exceeded max_rss %d MiB %s"
-                                    % (rss >> 20, case.max_rss >> 20, self.when()))
+                                    % (hwm >> 20, case.max_rss >> 20, self.when()))
                 if now - start > timeout:
                     if self.exp_idx < len(case.expect):
                         raise _Fail("timeout after %.0f s waiting for %s%s"
@@ -950,8 +976,11 @@ class _Run:
         reason = None
         start = time.monotonic()
         with open(self.emu_log, "wb") as emu_out:
-            proc = spawn(cmd, stdin=subprocess.DEVNULL, stdout=emu_out,
-                         stderr=subprocess.STDOUT, env=env, cwd=self.logdir)
+            try:
+                proc = spawn(cmd, stdin=subprocess.DEVNULL, stdout=emu_out,
+                             stderr=subprocess.STDOUT, env=env, cwd=self.logdir)
+            except OSError as exc:
+                return "cannot start %s: %s" % (cmd[0], exc.strerror), 0.0
             try:
                 self.watch(proc, timeout)
             except _Fail as exc:
@@ -959,6 +988,7 @@ class _Run:
             finally:
                 elapsed = time.monotonic() - start
                 kill_group(proc)
+                self.peak = max(self.peak, getattr(proc, "maxrss", 0))
                 if self.qwatch:
                     self.qwatch.close()
         return reason, elapsed
@@ -1060,8 +1090,9 @@ def main(argv=None):
         return 2
     xen = os.path.abspath(args.xen) if args.xen else None
 
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGHUP, _on_signal)
+    # Also SIGINT: a shell starting us in the background leaves it ignored.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
     out_lock = threading.Lock()
     results = []
     queue = list(cases)

@@ -14,19 +14,31 @@ import os
 import re
 import subprocess
 import sys
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULT = re.compile(r"^(PASS|FAIL): (\S+)")
 SUMMARY = re.compile(r"^\d+ passed, \d+ failed")
 
 
-def run(label, cmd, env=None):
-    """Run one test program, echo its output, return (passed, failed)."""
+def run(label, cmd, env=None, timeout=None):
+    """Run one test program, echo its output, return (passed, failed).
+
+    A program still running after `timeout` seconds is killed and counted
+    as a failure (a parser stuck in a loop must not hang the suite)."""
     print(f"== {label}: {' '.join(cmd)}", flush=True)
     passed = failed = 0
     failed_names = set()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, errors="replace", env=env)
+    timed_out = []
+    watchdog = None
+    if timeout:
+        def expire():
+            timed_out.append(True)
+            proc.kill()
+        watchdog = threading.Timer(timeout, expire)
+        watchdog.start()
     for line in proc.stdout:
         line = line.rstrip("\n")
         if SUMMARY.match(line):
@@ -43,7 +55,12 @@ def run(label, cmd, env=None):
             failed_names.add(m.group(2).rstrip(":"))
             failed += 1
     rc = proc.wait()
-    if rc != 0 and failed == 0:
+    if watchdog:
+        watchdog.cancel()
+    if timed_out:
+        print(f"FAIL: {label}: killed after {timeout} s")
+        failed += 1
+    elif rc != 0 and failed == 0:
         print(f"FAIL: {label}: exited with status {rc} without reporting a failure")
         failed += 1
     return passed, failed
@@ -62,7 +79,7 @@ def host_tests():
             print(f"FAIL: host:{name}: not built (run make -C tools/tests)")
             total[1] += 1
             continue
-        p, f = run(f"host:{name}", [path])
+        p, f = run(f"host:{name}", [path], timeout=600)
         total[0] += p
         total[1] += f
     return total

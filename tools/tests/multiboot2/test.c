@@ -467,6 +467,19 @@ static void test_acpi_bad(void)
     CHECK_EQ(parse(&M), 0);
     CHECK_EQ(bi.rsdp, 0);
     CHECK(printk_log_contains("has length 4096, tag holds 36"), "%s", printk_log);
+    /*
+     * Length 40 in a 36-byte tag, checksummed over the 4 padding bytes
+     * (0xa5) that follow: only the length check can refuse it.
+     */
+    len = 40;
+    memcpy(bad + 20, &len, 4);
+    bad[32] = 0;
+    bad[32] = (uint8_t)-(acpi_sum(bad, 36) + 4 * 0xa5);
+    build_acpi(&M, NULL, 0, bad, 36, &v2_off);
+    CHECK_EQ(M.b[v2_off + 8 + 36], 0xa5);
+    CHECK_EQ(parse(&M), 0);
+    CHECK_EQ(bi.rsdp, 0);
+    CHECK(printk_log_contains("has length 40, tag holds 36"), "%s", printk_log);
 
     /* v2 tag holding a revision 0 RSDP. */
     build_acpi(&M, NULL, 0, v1, 36, &v2_off);
@@ -871,6 +884,27 @@ static void test_strings(void)
     CHECK_EQ(bi.nr_warnings, 2);
     CHECK(printk_log_contains("command line is 2999 characters long, truncated to 1023"), "%s",
           printk_log);
+
+    /* Exactly one more than fits (the NUL included): still cut by one. */
+    mbi_begin(&M);
+    mbi_mmap(&M, 24, ram, 1);
+    mbi_string(&M, MB2_TAG_CMDLINE, big + sizeof(big) - 1 - MAX_CMDLINE);
+    mbi_string(&M, MB2_TAG_BOOT_LOADER_NAME, big + sizeof(big) - 1 - sizeof(bi.loader));
+    mbi_finish(&M);
+    CHECK_EQ(parse(&M), 0);
+    CHECK_EQ(strlen(bi.cmdline), MAX_CMDLINE - 1);
+    CHECK_EQ(strlen(bi.loader), sizeof(bi.loader) - 1);
+    CHECK_EQ(bi.nr_warnings, 2);
+    /* One less: fits exactly, no warning. */
+    mbi_begin(&M);
+    mbi_mmap(&M, 24, ram, 1);
+    mbi_string(&M, MB2_TAG_CMDLINE, big + sizeof(big) - MAX_CMDLINE);
+    mbi_string(&M, MB2_TAG_BOOT_LOADER_NAME, big + sizeof(big) - sizeof(bi.loader));
+    mbi_finish(&M);
+    CHECK_EQ(parse(&M), 0);
+    CHECK_EQ(strlen(bi.cmdline), MAX_CMDLINE - 1);
+    CHECK_EQ(strlen(bi.loader), sizeof(bi.loader) - 1);
+    CHECK_EQ(bi.nr_warnings, 0);
 
     /* A second command line is ignored. */
     mbi_begin(&M);

@@ -83,7 +83,7 @@ static const struct acpi_table_header *acpi_table_get(paddr_t pa, size_t *len,
                                                       bool verbose)
 {
     const struct acpi_table_header *h;
-    char sig[5], oem[7], oem_table[9];
+    char sig[5];
     uint32_t length;
 
     if (!pa)
@@ -105,11 +105,14 @@ static const struct acpi_table_header *acpi_table_get(paddr_t pa, size_t *len,
     h = acpi_map(pa, length);
     if (!h) {
         if (verbose)
-            printk(XENLOG_WARNING " ACPI: %s at %08lx: length %u runs past mapped memory, ignored\n",
+            printk(XENLOG_WARNING
+                   " ACPI: %s at %08lx: length %u runs past mapped memory, ignored\n",
                    sig, pa, length);
         return NULL;
     }
     if (verbose) {
+        char oem[7], oem_table[9];
+
         acpi_id_str(oem, h->oem_id, sizeof(h->oem_id));
         acpi_id_str(oem_table, h->oem_table_id, sizeof(h->oem_table_id));
         printk(XENLOG_INFO " ACPI: %s %08lx %06x (v%02u %s %s)\n",
@@ -302,20 +305,20 @@ static int acpi_root_get(const struct acpi_rsdp *rsdp, bool xsdt_ok,
     (offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field) <= (len))
 
 /*
- * A fixed-hardware I/O block: the 64-bit X_ form when it is there and in
- * I/O space, else the 32-bit field.  Returns the port, 0 if none.
+ * A fixed-hardware I/O block: the 64-bit X_ form when the table has it
+ * (x != NULL), it is set and in I/O space, else the 32-bit field.
+ * Returns the port, 0 if none.
  */
-static uint32_t acpi_fadt_io_block(const char *what, uint32_t legacy,
-                                   const struct acpi_gas *x, bool have_x)
+static uint32_t acpi_fadt_io_block(const char *what, uint32_t legacy, const struct acpi_gas *x)
 {
-    if (have_x && x->address) {
+    if (x && x->address) {
         if (x->space_id == ACPI_GAS_SPACE_IO && x->address <= 0xffff)
             return (uint32_t)x->address;
-        printk(XENLOG_WARNING " ACPI: FADT X_%s (space %u, %#lx) is not an I/O port; using %s\n",
+        printk(XENLOG_WARNING " ACPI: FADT X_%s (space %u, 0x%lx) is not an I/O port; using %s\n",
                what, x->space_id, (unsigned long)x->address, what);
     }
     if (legacy > 0xffff) {
-        printk(XENLOG_WARNING " ACPI: FADT %s %#x is not an I/O port, ignored\n",
+        printk(XENLOG_WARNING " ACPI: FADT %s 0x%x is not an I/O port, ignored\n",
                what, legacy);
         return 0;
     }
@@ -366,21 +369,21 @@ int acpi_parse_fadt(const void *table, size_t len, struct acpi_info *ai)
     ai->have_fadt = true;
     flags = f->flags;
 
-    ai->pm1a_cnt = acpi_fadt_io_block("PM1a_CNT_BLK", f->pm1a_cnt_blk, &f->x_pm1a_cnt_blk,
-                                      FADT_HAS(tlen, x_pm1a_cnt_blk));
-    ai->pm1b_cnt = acpi_fadt_io_block("PM1b_CNT_BLK", f->pm1b_cnt_blk, &f->x_pm1b_cnt_blk,
-                                      FADT_HAS(tlen, x_pm1b_cnt_blk));
+    ai->pm1a_cnt = acpi_fadt_io_block("PM1a_CNT_BLK", f->pm1a_cnt_blk,
+                                      FADT_HAS(tlen, x_pm1a_cnt_blk) ? &f->x_pm1a_cnt_blk : NULL);
+    ai->pm1b_cnt = acpi_fadt_io_block("PM1b_CNT_BLK", f->pm1b_cnt_blk,
+                                      FADT_HAS(tlen, x_pm1b_cnt_blk) ? &f->x_pm1b_cnt_blk : NULL);
     if (FADT_HAS(tlen, x_pm_tmr_blk) && f->x_pm_tmr_blk.address)
-        ai->pm_tmr = acpi_fadt_io_block("PM_TMR_BLK", f->pm_tmr_blk, &f->x_pm_tmr_blk, true);
+        ai->pm_tmr = acpi_fadt_io_block("PM_TMR_BLK", f->pm_tmr_blk, &f->x_pm_tmr_blk);
     else if (f->pm_tmr_len == 4)    /* anything else means "no PM timer" */
-        ai->pm_tmr = acpi_fadt_io_block("PM_TMR_BLK", f->pm_tmr_blk, NULL, false);
+        ai->pm_tmr = acpi_fadt_io_block("PM_TMR_BLK", f->pm_tmr_blk, NULL);
     ai->pm_tmr_32bit = ai->pm_tmr && (flags & ACPI_FADT_TMR_VAL_EXT);
 
     if (flags & ACPI_FADT_RESET_REG_SUP) {
         if (!FADT_HAS(tlen, reset_value))
             printk(XENLOG_WARNING " ACPI: FADT claims a reset register but is too short for one\n");
         else if (!acpi_fadt_reset_ok(&f->reset_reg))
-            printk(XENLOG_WARNING " ACPI: FADT reset register (space %u, %#lx) unusable\n",
+            printk(XENLOG_WARNING " ACPI: FADT reset register (space %u, 0x%lx) unusable\n",
                    f->reset_reg.space_id, (unsigned long)f->reset_reg.address);
         else {
             ai->have_reset = true;
@@ -397,12 +400,16 @@ int acpi_parse_fadt(const void *table, size_t len, struct acpi_info *ai)
     else
         ai->dsdt = f->dsdt;
 
-    printk(XENLOG_INFO " ACPI: PM1a_CNT %#x, PM1b_CNT %#x, PM_TMR %#x (%s bits)\n",
+    return 0;
+}
+
+static void acpi_fadt_report(const struct acpi_info *ai)
+{
+    printk(XENLOG_INFO " ACPI: PM1a_CNT 0x%x, PM1b_CNT 0x%x, PM_TMR 0x%x (%s bits)\n",
            ai->pm1a_cnt, ai->pm1b_cnt, ai->pm_tmr, ai->pm_tmr_32bit ? "32" : "24");
     if (ai->have_reset)
-        printk(XENLOG_INFO " ACPI: reset register: space %u, %#lx, value %#x\n",
+        printk(XENLOG_INFO " ACPI: reset register: space %u, 0x%lx, value 0x%x\n",
                ai->reset_reg.space, (unsigned long)ai->reset_reg.addr, ai->reset_value);
-    return 0;
 }
 
 /* ---- MADT ---- */
@@ -432,13 +439,13 @@ static void madt_add_cpu(struct madt_state *st, uint32_t apic_id, uint32_t uid,
 
     if (!(flags & ACPI_MADT_ENABLED)) {
         ai->nr_disabled_cpus++;
-        printk(XENLOG_INFO " ACPI: CPU APIC ID %#x (UID %u) disabled%s\n", apic_id, uid,
+        printk(XENLOG_INFO " ACPI: CPU APIC ID 0x%x (UID %u) disabled%s\n", apic_id, uid,
                (flags & ACPI_MADT_ONLINE_CAPABLE) ? ", online capable" : "");
         return;
     }
     for (i = 0; i < ai->nr_cpus; i++)
         if (ai->cpus[i].apic_id == apic_id) {
-            printk(XENLOG_WARNING " ACPI: CPU APIC ID %#x listed twice, ignored\n", apic_id);
+            printk(XENLOG_WARNING " ACPI: CPU APIC ID 0x%x listed twice, ignored\n", apic_id);
             return;
         }
     if (ai->nr_cpus >= ACPI_MAX_CPUS) {
@@ -448,7 +455,7 @@ static void madt_add_cpu(struct madt_state *st, uint32_t apic_id, uint32_t uid,
     ai->cpus[ai->nr_cpus].apic_id = apic_id;
     ai->cpus[ai->nr_cpus].uid = uid;
     ai->cpus[ai->nr_cpus].x2apic = x2apic;
-    printk(XENLOG_INFO " ACPI: CPU%u: APIC ID %#x, UID %u%s\n", ai->nr_cpus, apic_id, uid,
+    printk(XENLOG_INFO " ACPI: CPU%u: APIC ID 0x%x, UID %u%s\n", ai->nr_cpus, apic_id, uid,
            x2apic ? " (x2APIC entry)" : "");
     ai->nr_cpus++;
 }
@@ -489,7 +496,7 @@ static void madt_entry(struct madt_state *st, const struct acpi_madt_sub *sub)
         io->id = e->id;
         io->addr = e->address;
         io->gsi_base = e->gsi_base;
-        printk(XENLOG_INFO " ACPI: IOAPIC ID %u at %#x, GSI base %u\n",
+        printk(XENLOG_INFO " ACPI: IOAPIC ID %u at 0x%x, GSI base %u\n",
                io->id, io->addr, io->gsi_base);
         break;
     }
@@ -506,21 +513,21 @@ static void madt_entry(struct madt_state *st, const struct acpi_madt_sub *sub)
         ov->source = e->source;
         ov->gsi = e->gsi;
         ov->flags = e->flags;
-        printk(XENLOG_INFO " ACPI: interrupt override: bus %u IRQ %u -> GSI %u, flags %#x\n",
+        printk(XENLOG_INFO " ACPI: interrupt override: bus %u IRQ %u -> GSI %u, flags 0x%x\n",
                ov->bus, ov->source, ov->gsi, ov->flags);
         break;
     }
     case ACPI_MADT_TYPE_LAPIC_NMI: {
         const struct acpi_madt_lapic_nmi *e = (const void *)sub;
 
-        printk(XENLOG_INFO " ACPI: LAPIC NMI: UID %#x LINT%u, flags %#x\n",
+        printk(XENLOG_INFO " ACPI: LAPIC NMI: UID 0x%x LINT%u, flags 0x%x\n",
                e->processor_uid, e->lint, e->flags);
         break;
     }
     case ACPI_MADT_TYPE_X2APIC_NMI: {
         const struct acpi_madt_x2apic_nmi *e = (const void *)sub;
 
-        printk(XENLOG_INFO " ACPI: x2APIC NMI: UID %#x LINT%u, flags %#x\n",
+        printk(XENLOG_INFO " ACPI: x2APIC NMI: UID 0x%x LINT%u, flags 0x%x\n",
                e->processor_uid, e->lint, e->flags);
         break;
     }
@@ -566,14 +573,16 @@ int acpi_parse_madt(const void *table, size_t len, struct acpi_info *ai)
         sub_len = p[off + 1];
         /* A length of 0 or 1 would never advance; past the end is a lie. */
         if (sub_len < sizeof(struct acpi_madt_sub) || sub_len > tlen - off) {
-            printk(XENLOG_WARNING " ACPI: MADT entry type %u at offset %zu has bad length %zu; rest of the MADT ignored\n",
+            printk(XENLOG_WARNING
+                   " ACPI: MADT entry type %u at offset %zu has bad length %zu; rest ignored\n",
                    type, off, sub_len);
             rc = -EINVAL;
             break;
         }
         if (type < ARRAY_SIZE(madt_min_len) && madt_min_len[type]) {
             if (sub_len < madt_min_len[type]) {
-                printk(XENLOG_WARNING " ACPI: MADT entry type %u at offset %zu too short (%zu bytes), ignored\n",
+                printk(XENLOG_WARNING
+                       " ACPI: MADT entry type %u at offset %zu too short (%zu bytes), ignored\n",
                        type, off, sub_len);
                 rc = -EINVAL;
                 continue;
@@ -584,7 +593,7 @@ int acpi_parse_madt(const void *table, size_t len, struct acpi_info *ai)
 
     if (st.lapic_override) {
         if (st.lapic_override > 0xffffffffULL)
-            printk(XENLOG_WARNING " ACPI: LAPIC address override %#lx above 4 GiB, ignored\n",
+            printk(XENLOG_WARNING " ACPI: LAPIC address override 0x%lx above 4 GiB, ignored\n",
                    (unsigned long)st.lapic_override);
         else
             ai->lapic_addr = (uint32_t)st.lapic_override;
@@ -598,7 +607,7 @@ int acpi_parse_madt(const void *table, size_t len, struct acpi_info *ai)
     if (st.overrides_dropped)
         printk(XENLOG_WARNING " ACPI: %u interrupt overrides beyond the first %u ignored\n",
                st.overrides_dropped, ACPI_MAX_OVERRIDES);
-    printk(XENLOG_INFO " ACPI: LAPIC at %#x; %u CPUs enabled, %u disabled; %u IOAPICs\n",
+    printk(XENLOG_INFO " ACPI: LAPIC at 0x%x; %u CPUs enabled, %u disabled; %u IOAPICs\n",
            ai->lapic_addr, ai->nr_cpus, ai->nr_disabled_cpus, ai->nr_ioapics);
     return rc;
 }
@@ -617,12 +626,12 @@ int acpi_parse_hpet(const void *table, size_t len, struct acpi_info *ai)
     if (tlen < sizeof(*h) || tlen > len)
         return -EINVAL;
     if (h->base_address.space_id != ACPI_GAS_SPACE_MEMORY || !h->base_address.address) {
-        printk(XENLOG_WARNING " ACPI: HPET base (space %u, %#lx) unusable\n",
+        printk(XENLOG_WARNING " ACPI: HPET base (space %u, 0x%lx) unusable\n",
                h->base_address.space_id, (unsigned long)h->base_address.address);
         return -EINVAL;
     }
     ai->hpet_addr = h->base_address.address;
-    printk(XENLOG_INFO " ACPI: HPET %u at %#lx, ID %#x\n", h->hpet_number,
+    printk(XENLOG_INFO " ACPI: HPET %u at 0x%lx, ID 0x%x\n", h->hpet_number,
            (unsigned long)ai->hpet_addr, h->event_timer_block_id);
     return 0;
 }
@@ -656,7 +665,7 @@ static void acpi_find_s5_tables(const struct acpi_root *root, struct acpi_info *
     for (i = 0; i < root->nr && !ai->have_s5; i++)
         ai->have_s5 = acpi_s5_in(acpi_root_entry(root, i), ACPI_SIG_SSDT, ai);
     if (ai->have_s5)
-        printk(XENLOG_INFO " ACPI: \\_S5: SLP_TYPa %#x, SLP_TYPb %#x\n",
+        printk(XENLOG_INFO " ACPI: \\_S5: SLP_TYPa 0x%x, SLP_TYPb 0x%x\n",
                ai->s5_slp_typa, ai->s5_slp_typb);
     else
         printk(XENLOG_WARNING " ACPI: no usable \\_S5; ACPI power-off unavailable\n");
@@ -724,9 +733,11 @@ int acpi_boot_init(paddr_t rsdp_hint, const void *rsdp_copy, unsigned int rsdp_l
     }
 
     /* The DSDT is reached only through the FADT; list it with the others. */
-    if (fadt.table && !acpi_parse_fadt(fadt.table, fadt.len, ai) && ai->dsdt &&
-        !acpi_table_get(ai->dsdt, &len, true))
-        printk(XENLOG_WARNING " ACPI: the DSDT is unusable\n");
+    if (fadt.table && !acpi_parse_fadt(fadt.table, fadt.len, ai)) {
+        if (ai->dsdt && !acpi_table_get(ai->dsdt, &len, true))
+            printk(XENLOG_WARNING " ACPI: the DSDT is unusable\n");
+        acpi_fadt_report(ai);
+    }
     if (!fadt.table)
         printk(XENLOG_WARNING " ACPI: no FADT\n");
     if (madt.table)
