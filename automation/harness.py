@@ -739,7 +739,7 @@ class QmpWatch:
                 msg = json.loads(raw)
             except ValueError:
                 continue
-            if "QMP" in msg and not self.sent_caps:
+            if "QMP" in msg and not self.sent_caps and self.sock:
                 self.sent_caps = True
                 try:
                     self.sock.sendall(b'{"execute": "qmp_capabilities"}\n')
@@ -891,7 +891,7 @@ class _Run:
                 return False, "stopped in its debugger (exit status %d)" % rc
             return False, "exited with status %d" % rc
         reasons = qwatch.shutdown_reasons() if qwatch else []
-        if "guest-reset" in reasons:
+        if "guest-reset" in reasons or "Triple fault" in _read(self.qemu_debug):
             return False, "exited on a %s" % self.qemu_reset_kind()
         if "guest-shutdown" in reasons:
             return True, "powered off"
@@ -1051,6 +1051,7 @@ def _on_signal(signum, frame):
 
 
 def main(argv=None):
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `harness.py --list | head`
     ap = argparse.ArgumentParser(
         description="Boot the hypervisor in emulators and check COM1 against case files.")
     ap.add_argument("cases", nargs="*", metavar="CASE",

@@ -191,6 +191,15 @@ void printk(const char *fmt, ...)
     va_end(ap);
 }
 
+void console_flush(void)
+{
+    unsigned int i;
+
+    for (i = 0; i < nr_serial; i++)
+        if (serial[i].ops->flush)
+            serial[i].ops->flush(serial[i].dev);
+}
+
 void console_force_unlock(void)
 {
     spin_lock_init(&console_lock);

@@ -202,8 +202,8 @@ static uint32_t efi_mem_type(const struct efi_memory_desc *d)
     }
 }
 
-/* Tag 6, already known to hold at least its fixed part.  Returns entries seen. */
-static unsigned int mb2_collect_bios_mmap(struct mb2_ctx *c)
+/* Tag 6, already known to hold at least its fixed part. */
+static void mb2_collect_bios_mmap(struct mb2_ctx *c)
 {
     struct mb2_tag_mmap tag;
     uint32_t payload, n, i;
@@ -212,7 +212,7 @@ static unsigned int mb2_collect_bios_mmap(struct mb2_ctx *c)
     if (tag.entry_size < sizeof(struct mb2_mmap_entry) || tag.entry_size % 8) {
         mb2_warn(c, "memory map (tag 6 at offset 0x%x) has entry size %u, ignored",
                  c->mmap_off, tag.entry_size);
-        return 0;
+        return;
     }
     payload = c->mmap_size - (uint32_t)sizeof(tag);
     n = payload / tag.entry_size;
@@ -226,11 +226,10 @@ static unsigned int mb2_collect_bios_mmap(struct mb2_ctx *c)
                sizeof(ent));
         mem_add(c, "BIOS", i, ent.addr, ent.len, mb2_mem_type(ent.type));
     }
-    return n;
 }
 
-/* Tag 17, already known to hold at least its fixed part.  Returns entries seen. */
-static unsigned int mb2_collect_efi_mmap(struct mb2_ctx *c)
+/* Tag 17, already known to hold at least its fixed part. */
+static void mb2_collect_efi_mmap(struct mb2_ctx *c)
 {
     struct mb2_tag_efi_mmap tag;
     uint32_t payload, n, i;
@@ -240,7 +239,7 @@ static unsigned int mb2_collect_efi_mmap(struct mb2_ctx *c)
         tag.descr_size > EFI_DESC_SIZE_MAX) {
         mb2_warn(c, "EFI memory map (tag 17 at offset 0x%x) has descriptor size %u, ignored",
                  c->efi_mmap_off, tag.descr_size);
-        return 0;
+        return;
     }
     payload = c->efi_mmap_size - (uint32_t)sizeof(tag);
     n = payload / tag.descr_size;
@@ -258,7 +257,6 @@ static unsigned int mb2_collect_efi_mmap(struct mb2_ctx *c)
         }
         mem_add(c, "EFI", i, d.phys_start, d.num_pages << EFI_PAGE_SHIFT, efi_mem_type(&d));
     }
-    return n;
 }
 
 /* Append [start, end) to bi->mem, joining it to the previous range if it continues it. */

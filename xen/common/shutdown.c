@@ -27,7 +27,6 @@ void __noreturn machine_halt(void)
 
 void __noreturn machine_power_off(void)
 {
-    printk("Powering off\n");
     local_irq_disable();
     acpi_power_off();
     printk(XENLOG_ERR "ACPI power-off failed; halting instead\n");
@@ -44,6 +43,7 @@ void __noreturn machine_restart(unsigned int delay_ms)
     }
     printk("Rebooting\n");
     local_irq_disable();
+    console_flush();
     acpi_reboot();
     /* Keyboard controller pulse, then a triple fault. */
     outb(0xfe, 0x64);

@@ -66,3 +66,9 @@ void panic(const char *fmt, ...)
     printf("\n");
     abort();
 }
+
+/* The console has nothing buffered on the host. */
+void console_flush(void);
+__attribute__((weak)) void console_flush(void)
+{
+}

@@ -9,6 +9,7 @@
 #include <xen/console.h>
 #include <xen/delay.h>
 #include <xen/mm.h>
+#include <xen/multiboot2.h>
 #include <xen/param.h>
 #include <xen/selftest.h>
 #include <xen/shutdown.h>
@@ -19,7 +20,6 @@
 #include <asm/page.h>
 #include <asm/traps.h>
 
-#define MB2_BOOTLOADER_MAGIC 0x36d76289
 #define MBI_MAX_SIZE (1u << 20)
 
 extern char _start[], _end[];
@@ -76,7 +76,7 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     console_early_init();
     trap_init();
 
-    if (magic != MB2_BOOTLOADER_MAGIC)
+    if (magic != MULTIBOOT2_BOOTLOADER_MAGIC)
         panic("not started by a multiboot2 boot loader (magic %#x)", magic);
     parse_boot_info(mbi_pa);
 

@@ -28,6 +28,7 @@
 #define MCR_OUT2  0x08
 #define LSR_DR    0x01
 #define LSR_THRE  0x20
+#define LSR_TEMT  0x40
 
 #define DEFAULT_CLOCK_HZ 1843200
 
@@ -59,9 +60,20 @@ static int ns16550_getc(void *dev)
     return inb((uint16_t)(u->io_base + UART_RBR));
 }
 
+/* Transmitter empty: holding register and shift register both drained. */
+static void ns16550_flush(void *dev)
+{
+    struct ns16550 *u = dev;
+    unsigned int spins = 0;
+
+    while (!(inb((uint16_t)(u->io_base + UART_LSR)) & LSR_TEMT) && ++spins < 1000000)
+        __builtin_ia32_pause();
+}
+
 static const struct serial_port_ops ns16550_ops = {
     .putc = ns16550_putc,
     .getc = ns16550_getc,
+    .flush = ns16550_flush,
 };
 
 int ns16550_parse_options(const char *s, struct ns16550_config *cfg)

@@ -12,6 +12,8 @@ void console_init(void);
 void console_write_raw(const char *s, size_t len);
 /* Copy the newest part of the log ring to buf; returns bytes copied. */
 size_t console_read_ring(char *buf, size_t size);
+/* Wait until every console device has sent what it was given (before power-off). */
+void console_flush(void);
 /* Emergency mode: drop locks, print synchronously (panic, fatal traps). */
 void console_force_unlock(void);
 
@@ -19,6 +21,7 @@ void console_force_unlock(void);
 struct serial_port_ops {
     void (*putc)(void *dev, char c);
     int (*getc)(void *dev);         /* -1 if no character waiting */
+    void (*flush)(void *dev);       /* wait until everything written has left */
 };
 void console_register_serial(const struct serial_port_ops *ops, void *dev);
 

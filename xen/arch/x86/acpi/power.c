@@ -7,6 +7,7 @@
  * off without them.
  */
 #include <xen/lib.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <asm/io.h>
@@ -86,6 +87,7 @@ void acpi_power_off(void)
         return;
     }
     printk("Powering off (ACPI S5)\n");
+    console_flush();     /* the machine stops with the write below */
     local_irq_disable();
 
     /* ACPI: "Sleeping state": program SLP_TYP, then set SLP_EN. */

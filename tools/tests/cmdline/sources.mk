@@ -1,0 +1,1 @@
+XEN_SRCS := common/params.c common/lib/parse.c
