@@ -118,6 +118,7 @@ class Case:
         self.timeout = 120.0
         self.max_rss = None
         self.expect_exit = False
+        self.expect_reboot = False      # expect_exit = reboot: the machine must reset itself
         self.qemu_args = []
         self.bochsrc = []
         self.build = []             # [argv]
@@ -199,7 +200,7 @@ def load_case(path, name=None):
             raise HarnessError("%s: %s: %s" % (where, key, exc))
     if case.emulator is None:
         raise HarnessError("%s: no `emulator =` line" % relpath(path))
-    if not case.expect and not case.expect_exit:
+    if not case.expect and not case.expect_exit and not case.expect_reboot:
         raise HarnessError("%s: needs an `expect =` line or `expect_exit = yes`"
                            % relpath(path))
     if case.emulator == "bochs" and case.memory_bytes >= 1 << 40:
@@ -247,7 +248,10 @@ def _apply_key(case, key, value):
     elif key == "max_rss":
         case.max_rss = parse_size(value, "M")
     elif key == "expect_exit":
-        case.expect_exit = _parse_bool(value)
+        if value.strip() == "reboot":
+            case.expect_reboot = True
+        else:
+            case.expect_exit = _parse_bool(value)
     elif key == "qemu_args":
         case.qemu_args = shlex.split(value)
     elif key == "bochsrc":
@@ -784,6 +788,10 @@ class _Fail(Exception):
     pass
 
 
+class _Rebooted(Exception):
+    """The machine reset itself; a pass for `expect_exit = reboot` once all expects matched."""
+
+
 def _bochs_exit_message(text):
     m = re.search(r"Bochs is exiting with the following message:\s*\n(.*)", text)
     return m.group(1).strip() if m else None
@@ -859,7 +867,7 @@ class _Run:
             if GRUB_MARKER in line:
                 self.grub_seen += 1
                 if self.grub_seen > 1:
-                    raise _Fail("machine rebooted (GRUB ran a second time) %s" % self.when())
+                    self.rebooted("machine rebooted (GRUB ran a second time)")
             if self.exp_idx < len(self.case.expect) and \
                     self.case.expect[self.exp_idx][1].search(line):
                 self.exp_idx += 1
@@ -872,7 +880,12 @@ class _Run:
             if "bx_pc_system_c::Reset(" in line:
                 self.resets += 1
                 if self.resets > 1:
-                    raise _Fail("machine reset (reboot) %s" % self.when())
+                    self.rebooted("machine reset (reboot)")
+
+    def rebooted(self, what):
+        if self.case.expect_reboot and self.exp_idx == len(self.case.expect):
+            raise _Rebooted(what)
+        raise _Fail("%s %s" % (what, self.when()))
 
     def qemu_reset_kind(self):
         return "triple fault" if "Triple fault" in _read(self.qemu_debug) else \
@@ -927,8 +940,9 @@ class _Run:
                     qwatch.poll()
                     if "guest-reset" in qwatch.shutdown_reasons():
                         self.com1_lines(tail.lines(final=True))
-                        raise _Fail("%s %s" % (self.qemu_reset_kind(), self.when()))
-                if self.exp_idx == len(case.expect) and not case.expect_exit:
+                        self.rebooted(self.qemu_reset_kind())
+                if self.exp_idx == len(case.expect) and not case.expect_exit and \
+                        not case.expect_reboot:
                     return
                 rc = reap(proc)
                 if rc is not None:
@@ -938,6 +952,9 @@ class _Run:
                     if qwatch:
                         qwatch.poll()
                     clean, how = self.exit_verdict(rc, qwatch)
+                    if case.expect_reboot and "reset" in how and \
+                            self.exp_idx == len(case.expect):
+                        return
                     if self.exp_idx < len(case.expect):
                         raise _Fail("emulator %s before %s%s"
                                     % (how, self.pending(), self.context()))
@@ -983,6 +1000,8 @@ class _Run:
                 return "cannot start %s: %s" % (cmd[0], exc.strerror), 0.0
             try:
                 self.watch(proc, timeout)
+            except _Rebooted:
+                pass
             except _Fail as exc:
                 reason = str(exc)
             finally:
