@@ -10,7 +10,9 @@
  */
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/sched-if.h>
 #include <xen/selftest.h>
+#include <asm/cpu_selftest.h>
 #include <asm/traps.h>
 
 #define MAX_SELFTESTS 16
@@ -131,6 +133,11 @@ static const struct selftest {
     { "fault-df", selftest_fault_df },
     { "nmi", selftest_nmi },
     { "irq", selftest_irq },
+    { "timer", selftest_timer },
+    { "ipi", selftest_ipi },
+    { "sched-pin", sched_selftest_pin },
+    { "sched-null", sched_selftest_null },
+    { "sched-credit", sched_selftest_credit },
 };
 
 static const struct selftest *selected[MAX_SELFTESTS];

@@ -8,6 +8,7 @@
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/smp.h>
+#include <xen/spinlock.h>
 #include <xen/time.h>
 #include <asm/apic.h>
 #include <asm/processor.h>

@@ -54,6 +54,15 @@ SECTIONS
         __bss_start = .;
         *(.bss.page_aligned)
         *(.bss.stack_aligned)
+        /*
+         * The per-CPU template (xen/percpu.h), page-aligned so that every
+         * CPU's page-aligned copy keeps each variable's alignment.
+         */
+        . = ALIGN(4096);
+        __per_cpu_start = .;
+        *(.bss.percpu)
+        . = ALIGN(64);
+        __per_cpu_end = .;
         *(.bss .bss.* COMMON)
         . = ALIGN(4096);
         __bss_end = .;

@@ -22,6 +22,10 @@ struct cpu_info {
     unsigned long stack_top;        /* offset 24 */
     struct cpu_info *self;          /* offset 32: lets C find the struct */
 };
+_Static_assert(offsetof(struct cpu_info, processor_id) == 0, "cpu_info: processor_id");
+_Static_assert(offsetof(struct cpu_info, per_cpu_offset) == 8, "cpu_info: per_cpu_offset");
+_Static_assert(offsetof(struct cpu_info, current) == 16, "cpu_info: current");
+_Static_assert(offsetof(struct cpu_info, self) == 32, "cpu_info: self");
 
 static inline struct cpu_info *get_cpu_info(void)
 {
@@ -35,14 +39,21 @@ static inline struct cpu_info *get_cpu_info(void)
 unsigned int smp_processor_id(void);
 extern unsigned int nr_cpu_ids;     /* highest possible CPU number + 1 */
 
-/* Run fn(info) on every CPU in mask (the caller excluded); wait for completion if wait. */
+/*
+ * Run fn(info) on every online CPU in mask (the caller excluded); wait for
+ * completion if wait.  fn runs in interrupt context on each target (with
+ * interrupts off: short, no sleeping, no on_selected_cpus of its own).
+ * The caller must have interrupts on (so not an interrupt handler): while
+ * one call is in flight, another caller waits with interrupts on and can
+ * serve it.
+ */
 void on_selected_cpus(const struct cpumask *mask, void (*fn)(void *), void *info, bool wait);
 /* Run fn(info) on every other online CPU. */
 void smp_call_function(void (*fn)(void *), void *info, bool wait);
-/* Make the CPUs in mask look at their softirqs (reschedule, timers). */
+/* Make the CPUs in mask (the caller and offline CPUs excluded) look at their softirqs. */
 void smp_send_event_check_mask(const struct cpumask *mask);
 void smp_send_event_check_cpu(unsigned int cpu);
-/* Stop every other CPU (panic, shutdown). */
+/* Stop every other CPU (panic, shutdown): takes no locks, waits up to 100 ms. */
 void smp_send_stop(void);
 #endif
 

@@ -1,0 +1,1 @@
+XEN_SRCS := common/lib/elf.c

@@ -1,0 +1,2 @@
+XEN_SRCS := common/lib/fdt.c
+EXTRA_LIBS := -lfdt

@@ -1,0 +1,1 @@
+XEN_SRCS := common/timer_heap.c
