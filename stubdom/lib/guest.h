@@ -192,6 +192,17 @@ struct acpi_cpu {
 /* Fill `cpus` from the MADT; returns the number of enabled CPUs, -1 if none found. */
 int acpi_find_cpus(struct acpi_cpu *cpus, unsigned int max);
 
+/* smp.c: secondary CPUs (xAPIC IDs up to 255). */
+#define SMP_MAX_CPUS 16
+/* Copy the AP trampoline below 1 MiB; returns its page. */
+uint64_t smp_prepare(void);
+/*
+ * INIT-SIPI-SIPI to apic_id; the AP runs fn(cpu_number) on its own stack,
+ * then halts.  0 once the AP runs; -1 bad arguments, -2 IPI not delivered
+ * (ICR busy), -3 the AP never started.
+ */
+int smp_start_ap(unsigned int apic_id, unsigned int cpu_number, void (*fn)(unsigned int cpu));
+
 /* memprobe.c: visit the pages of a RAM range at a power-of-two stride (see memprobe.c). */
 typedef bool (*probe_fn)(uint64_t lo, uint64_t hi, void *arg);
 struct probe_stats {

@@ -11,13 +11,18 @@
 #include <xen/mm.h>
 #include <xen/multiboot2.h>
 #include <xen/param.h>
+#include <xen/sched.h>
 #include <xen/selftest.h>
 #include <xen/shutdown.h>
 #include <xen/symbols.h>
+#include <xen/time.h>
+#include <xen/timer.h>
 #include <asm/acpi.h>
 #include <asm/desc.h>
 #include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/smpboot.h>
 #include <asm/traps.h>
 
 #define MBI_MAX_SIZE (1u << 20)
@@ -75,6 +80,7 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
 
     console_early_init();
     trap_init();
+    smp_prepare_boot_cpu();         /* GS base: smp_processor_id() and per-CPU data work from here */
 
     if (magic != MULTIBOOT2_BOOTLOADER_MAGIC)
         panic("not started by a multiboot2 boot loader (magic %#x)", magic);
@@ -107,9 +113,16 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     early_tsc_calibrate();
     acpi_boot_init(boot_info.rsdp, boot_info.rsdp_copy, boot_info.rsdp_len);
 
+    smp_boot_init(&boot_info);      /* CPU list, PICs and I/O APICs masked, LAPIC, IPIs */
+    time_init();                    /* TSC against HPET / PM timer / PIT, CPU 0's timer */
+    timer_init();
+    scheduler_init();               /* idle domain, pool 0 with sched=, CPU 0 */
+    local_irq_enable();
+    cpu_bringup_all();              /* every other CPU, each into the scheduler */
+
     selftest_run_boot();
 
     printk("Boot complete\n");
-    printk("Nothing to run: powering off\n");
-    machine_power_off();
+    /* Runs vCPUs; when none exists CPU 0 says "Nothing to run" and powers off. */
+    sched_run_loop();
 }

@@ -5,6 +5,7 @@
  * real-mode trampoline in boot/trampoline.S.
  */
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <xen/cpumask.h>
 #include <xen/delay.h>
 #include <xen/boot_params.h>
@@ -411,7 +412,7 @@ void start_secondary(void)
 
     cpumask_set_cpu(cpu, &cpu_online_map);
     local_irq_enable();
-    idle_loop();
+    sched_run_loop();
 }
 
 /* ---- All of them ---- */
