@@ -8,12 +8,13 @@
 const char test_name[] = "smp";
 
 #define XEN_HVM_VCPU_ID_PRESENT (1u << 3)
+#define WAIT_MS 1000
 
 static volatile unsigned int cpus_running = 1;
 
 static void report_cpu(unsigned int n)
 {
-    char vcpu[24] = "";
+    char vcpu[24] = "", name[16];
 
     if (cpu.xen_base) {
         struct cpuid_regs r = cpuid(cpu.xen_base + 4);
@@ -21,7 +22,8 @@ static void report_cpu(unsigned int n)
         if (r.eax & XEN_HVM_VCPU_ID_PRESENT)
             snprintf(vcpu, sizeof(vcpu), ", Xen vCPU %u", r.ebx);
     }
-    pass("running", "CPU %u: APIC ID %u%s", n, lapic_id(), vcpu);
+    snprintf(name, sizeof(name), "cpu%u", n);
+    pass(name, "CPU %u running: APIC ID %u%s", n, lapic_id(), vcpu);
 }
 
 static void ap_main(unsigned int n)
@@ -35,6 +37,7 @@ void test_main(void)
     static struct acpi_cpu cpus[ACPI_MAX_CPUS];
     int n = acpi_find_cpus(cpus, ARRAY_SIZE(cpus));
     unsigned int self = lapic_id(), number = 1, expected = 1;
+    uint64_t deadline;
     int i;
 
     if (n < 0) {
@@ -68,7 +71,8 @@ void test_main(void)
         number++;
     }
     /* Let the last AP finish its line before the summary. */
-    while (__atomic_load_n(&cpus_running, __ATOMIC_ACQUIRE) < expected)
+    deadline = rdtsc() + WAIT_MS * tsc_ticks_per_ms();
+    while (__atomic_load_n(&cpus_running, __ATOMIC_ACQUIRE) < expected && rdtsc() < deadline)
         cpu_relax();
     check(cpus_running == (unsigned int)n, "all", "%u of %d CPUs running", cpus_running, n);
 }
