@@ -487,7 +487,7 @@ static void test_gzip_limits(void)
         rc = decode(gunzip, z, zn, n - 1, &out);
         CHECK(rc == -ENOSPC && res.needed == n, "limit %zu: rc %d needed %zu", n - 1, rc,
               res.needed);
-        CHECK(!memcmp(out, data, n - 1), "the bytes that fit were written");
+        CHECK(res.out_len < n && !memcmp(out, data, res.out_len), "the bytes written");
         free(out);
         rc = decode(gunzip, z, zn, 0, NULL);
         CHECK(rc == -ENOSPC && res.needed == n && strstr(res.err, "exceeds"), "limit 0: %d %zu",
@@ -959,6 +959,8 @@ static void test_xz_presets(void)
                         .check = checks[(p + sh + si) % ARRAY_SIZE(checks)],
                         .sizes = (p + x) % 2,
                         .block = (p % 3 == 2) ? n / 3 + 1 : 0,
+                        /* The big presets' 64 MiB dictionaries cost liblzma 700 MiB to encode. */
+                        .dict = p >= 7 ? 2 << 20 : 0,
                     };
                     uint8_t *z;
                     size_t zn;
@@ -1014,11 +1016,11 @@ static void test_xz_streams(void)
         CHECK(decode_match(unxz, cat, na + pad + nb + 8, both, sizeof(both)) == NULL,
               "trailing padding %zu", pad);
     }
-    rc = decode(unxz, cat, na + nb + 2, sizeof(both), NULL);
+    memset(cat + na, 0, 6);
+    rc = decode(unxz, cat, na + 6, sizeof(both), NULL);
     CHECK(rc == -EINVAL && strstr(res.err, "not a multiple of 4"), "rc %d %s", rc, res.err);
-    memset(cat + na, 0, 4);
-    memcpy(cat + na + 4, "junk", 4);
-    rc = decode(unxz, cat, na + 8, sizeof(both), NULL);
+    memcpy(cat + na + 4, "junk after the stream", 20);
+    rc = decode(unxz, cat, na + 24, sizeof(both), NULL);
     CHECK(rc == -EINVAL && strstr(res.err, "no stream header magic"), "rc %d %s", rc, res.err);
     free(za);
     free(zb);
@@ -1186,8 +1188,8 @@ struct chunk_case {
 
 static void test_lzma2_chunks(void)
 {
-    static uint8_t a[4096], b[3000], data[4096 + 3000], raw[20000], xz[30000];
-    uint8_t *ra = raw, rb[8000];
+    static uint8_t a[4096], b[3000], data[4096 + 3000], raw[20000], ra[20000], xz[30000];
+    uint8_t rb[8000];
     size_t na, nb, n, x;
     unsigned int k;
 
@@ -1693,5 +1695,17 @@ int main(void)
         { "decompress_vmlinuz", test_vmlinuz },
     };
 
+    if (getenv("TEST_TIMING")) {
+        unsigned int i;
+        int rc = 0;
+
+        for (i = 0; i < ARRAY_SIZE(cases); i++) {
+            double t = now();
+
+            rc |= test_run(&cases[i], 1);
+            printf("  %.2f s\n", now() - t);
+        }
+        return rc;
+    }
     return test_run(cases, ARRAY_SIZE(cases));
 }

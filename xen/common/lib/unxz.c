@@ -483,6 +483,9 @@ static int lzma2_decode(struct xz_state *s, size_t in_end)
         ctrl = s->in[s->in_pos++];
         if (ctrl == LZMA2_CTRL_END)
             return 0;
+        if (ctrl > LZMA2_CTRL_COPY && ctrl < LZMA2_CTRL_LZMA)
+            return xz_fail(s, -EINVAL, "xz: input offset 0x%zx: invalid LZMA2 control byte "
+                           "0x%02x", at, ctrl);
 
         if (ctrl >= LZMA2_CTRL_DICT_RESET || ctrl == LZMA2_CTRL_COPY_RESET) {
             /* A new dictionary needs new properties before the next LZMA chunk. */
@@ -495,9 +498,6 @@ static int lzma2_decode(struct xz_state *s, size_t in_end)
         }
 
         if (ctrl < LZMA2_CTRL_LZMA) {
-            if (ctrl > LZMA2_CTRL_COPY)
-                return xz_fail(s, -EINVAL, "xz: input offset 0x%zx: invalid LZMA2 control byte "
-                               "0x%02x", at, ctrl);
             if (in_end - s->in_pos < 2)
                 return xz_truncated(s, "an LZMA2 chunk header");
             unpacked = ((size_t)s->in[s->in_pos] << 8 | s->in[s->in_pos + 1]) + 1;

@@ -10,6 +10,7 @@
 #include <xen/types.h>
 #include <xen/compiler.h>
 #include <xen/cpumask.h>
+#include <asm/hvm/vcpu.h>
 #include <xen/smp.h>
 #include <xen/time.h>
 
@@ -63,7 +64,9 @@ struct vcpu {
     unsigned long pause_flags;      /* VPF_* */
     int pause_count;
 
-    /* Room for: arch and HVM state, event channel upcall state, timers. */
+    struct hvm_vcpu hvm;
+
+    /* Room for: event channel upcall state, timers. */
 };
 
 struct domain {
@@ -78,7 +81,9 @@ struct domain {
     int pause_count;                /* atomic */
     bool is_dying;
 
-    /* Room for: name, UUID handle, memory accounting, HVM state, capabilities. */
+    struct hvm_domain hvm;
+
+    /* Room for: name, UUID handle, memory accounting, capabilities. */
 };
 
 /* Weights and caps of a domain (the credit scheduler's; others may refuse). */
