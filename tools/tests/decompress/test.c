@@ -939,10 +939,10 @@ static long lzma_decode(const uint8_t *in, size_t n, uint8_t *out, size_t max)
 
 static void test_xz_presets(void)
 {
-    static const size_t sizes[] = { 0, 1, 5, 4096, 70000, 1200000 };
+    static const size_t sizes[] = { 0, 1, 5, 4096, 70000, 400000 };
     static const lzma_check checks[] = { LZMA_CHECK_CRC32, LZMA_CHECK_CRC64, LZMA_CHECK_NONE,
                                          LZMA_CHECK_SHA256 };
-    uint8_t *data = malloc(1200000);
+    uint8_t *data = malloc(400000);
     unsigned int sh, si, p, bad = 0, runs = 0, x;
 
     for (sh = 0; sh < NR_SHAPES; sh++)
@@ -1321,11 +1321,12 @@ static void test_xz_truncated(void)
 
 static void test_xz_corrupt(void)
 {
+    /* Small dictionaries: liblzma allocates the whole dictionary for every decode. */
     struct xz_opts opts[] = {
-        { .preset = 6, .check = LZMA_CHECK_CRC32, .x86 = true },
-        { .preset = 0, .check = LZMA_CHECK_NONE, .block = 3000 },
-        { .preset = 2, .check = LZMA_CHECK_CRC64, .sizes = true },
-        { .preset = 9, .check = LZMA_CHECK_NONE, .x86 = true },
+        { .preset = 6, .check = LZMA_CHECK_CRC32, .x86 = true, .dict = 64 << 10 },
+        { .preset = 0, .check = LZMA_CHECK_NONE, .block = 3000, .dict = 16 << 10 },
+        { .preset = 2, .check = LZMA_CHECK_CRC64, .sizes = true, .dict = 4 << 10 },
+        { .preset = 9, .check = LZMA_CHECK_NONE, .x86 = true, .dict = 12 << 10 },
     };
     unsigned int i, bad = 0, only_mine = 0, only_lzma = 0, both = 0;
     uint8_t data[12000], *zs[4], *buf, *lout = malloc(1 << 20);

@@ -508,10 +508,14 @@ static int check_load(void *opaque, uint64_t paddr, const void *src, uint64_t fi
     const uint8_t *s = src;
 
     if (s < b->lo || s > b->hi || filesz > (uint64_t)(b->hi - s) || filesz > memsz ||
-        paddr + memsz < paddr)
+        paddr + memsz < paddr) {
         b->bad++;
-    else if (filesz)
-        b->bad += s[filesz - 1] == 0x5a && s[0] == 0x5a && 0;   /* touch the bytes */
+    } else if (filesz) {
+        /* Read both ends, for AddressSanitizer to judge. */
+        volatile uint8_t sink = s[0] ^ s[filesz - 1];
+
+        (void)sink;
+    }
     return 0;
 }
 

@@ -519,21 +519,33 @@ const char *fdt_node_name(const struct fdt *fdt, int node)
 
 int fdt_first_child(const struct fdt *fdt, int node)
 {
-    uint32_t off = fdt_after_props(fdt, node);
+    uint32_t off;
+
+    if (node < 0)
+        return node;
+    off = fdt_after_props(fdt, node);
 
     return fdt_tag(fdt, off) == FDT_TOKEN_BEGIN_NODE ? (int)off : -ENOENT;
 }
 
 int fdt_next_sibling(const struct fdt *fdt, int node)
 {
-    uint32_t off = fdt_skip_nops(fdt, fdt_skip_subtree(fdt, node));
+    uint32_t off;
+
+    if (node < 0)
+        return node;
+    off = fdt_skip_nops(fdt, fdt_skip_subtree(fdt, node));
 
     return fdt_tag(fdt, off) == FDT_TOKEN_BEGIN_NODE ? (int)off : -ENOENT;
 }
 
 int fdt_walk_next(const struct fdt *fdt, int node)
 {
-    uint32_t off = fdt_next_token(fdt, (uint32_t)node);
+    uint32_t off;
+
+    if (node < 0)
+        return node;
+    off = fdt_next_token(fdt, (uint32_t)node);
 
     for (;; off = fdt_next_token(fdt, off))
         switch (fdt_tag(fdt, off)) {
@@ -552,6 +564,8 @@ int fdt_parent(const struct fdt *fdt, int node)
     uint32_t off = fdt->root;
     int depth = -1;
 
+    if (node < 0)
+        return node;
     for (;; off = fdt_next_token(fdt, off))
         switch (fdt_tag(fdt, off)) {
         case FDT_TOKEN_BEGIN_NODE:
@@ -578,6 +592,8 @@ static int fdt_find_child_namelen(const struct fdt *fdt, int node, const char *n
     for (i = 0; i < len; i++)
         has_unit |= name[i] == '@';
 
+    if (node < 0)
+        return node;
     fdt_for_each_child(fdt, node, child) {
         const char *n = fdt_node_name(fdt, child);
 
@@ -659,7 +675,11 @@ bool fdt_node_is_compatible(const struct fdt *fdt, int node, const char *compat)
 
 int fdt_first_prop(const struct fdt *fdt, int node)
 {
-    uint32_t off = fdt_skip_nops(fdt, fdt_next_token(fdt, (uint32_t)node));
+    uint32_t off;
+
+    if (node < 0)
+        return node;
+    off = fdt_skip_nops(fdt, fdt_next_token(fdt, (uint32_t)node));
 
     return fdt_tag(fdt, off) == FDT_TOKEN_PROP ? (int)off : -ENOENT;
 }
@@ -810,7 +830,11 @@ bool fdt_prop_has_string(const struct fdt *fdt, int node, const char *name, cons
 static int fdt_node_cells(const struct fdt *fdt, int node, const char *name, uint32_t def)
 {
     uint32_t v;
-    int rc = fdt_prop_u32(fdt, node, name, &v);
+    int rc;
+
+    if (node < 0)
+        return node;
+    rc = fdt_prop_u32(fdt, node, name, &v);
 
     if (rc == -ENOENT)
         return (int)def;

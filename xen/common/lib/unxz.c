@@ -419,10 +419,13 @@ static int lzma_chunk(struct xz_state *s, const uint8_t *in, size_t packed, size
             const uint8_t *src = d - rep0 - 1;
 
             pos += len;
-            if (rep0 + 1 >= len) {
+            /*
+             * Most matches are a few bytes: a loop beats a call.  A short
+             * distance repeats what this copy writes, so no memcpy then.
+             */
+            if (len >= 32 && rep0 + 1 >= len) {
                 memcpy(d, src, len);
             } else {
-                /* Overlapping: repeats what this copy writes. */
                 while (len--)
                     *d++ = *src++;
             }
@@ -768,8 +771,8 @@ static int xz_verify_check(struct xz_state *s, size_t block_out)
         ok = !memcmp(digest, want, sizeof(digest));
         break;
     default:
-        /* The stream header was refused already. */
-        BUG();
+        /* xz_stream() refuses other check types before any block. */
+        return xz_fail(s, -ENOSYS, "xz: check type %u is not supported", s->check);
     }
     if (!ok)
         return xz_fail(s, -EINVAL, "xz: input offset 0x%zx: the block's check does not match "

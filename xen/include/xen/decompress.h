@@ -11,7 +11,8 @@
  * Return values: 0 success; -EINVAL corrupt or truncated input; -ENOSPC
  * the output would exceed out_max; -ENOSYS a valid input that uses a
  * feature not implemented here (a filter, a check, another format);
- * -ENOMEM the workspace is too small.  res->err then says what and where.
+ * -ENOMEM the workspace is too small.  res->err then says what and where
+ * (a static buffer, valid until the next call: boot is single-threaded).
  */
 #ifndef XEN_DECOMPRESS_H
 #define XEN_DECOMPRESS_H

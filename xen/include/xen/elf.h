@@ -254,7 +254,9 @@ struct elf_note_iter {
  * (file bytes inside the file, filesz <= memsz, no wrap, no two overlapping
  * in physical memory, at least one), and every note that elf_next_note()
  * will walk.  0 on success; -ENOEXEC if it is not ELF at all, -EINVAL
- * otherwise, with *err describing what is wrong and where.
+ * otherwise, with *err describing what is wrong and where (a static
+ * buffer, valid until the next call).  ET_EXEC and ET_DYN are accepted:
+ * either is loaded at its physical addresses.
  */
 int elf_check(struct elf_image *elf, const void *data, size_t size, const char **err);
 

@@ -7,7 +7,9 @@
  * on that validation and does no bounds checking of its own.  Nodes and
  * properties are named by the offset of their token from the start of the
  * structure block (the same numbers libfdt uses); negative values are
- * -errno.
+ * -errno, and a function given one as its node returns it (or NULL, false,
+ * FDT_PHANDLE_NONE), so that lookups chain:
+ * fdt_find_child(fdt, fdt_find_node(fdt, "/chosen"), "hypervisor").
  */
 #ifndef XEN_FDT_H
 #define XEN_FDT_H
@@ -96,7 +98,8 @@ struct fdt {
  * Validate the blob at `blob` of which `avail` bytes may be read: header,
  * block placement, every token, name and property, nesting, phandles.  On
  * failure returns -EINVAL (-ENOEXEC if there is no FDT magic) and sets
- * *err to a message naming the offset and the problem.
+ * *err to a message naming the offset and the problem (a static buffer,
+ * valid until the next call).
  */
 int fdt_check(struct fdt *fdt, const void *blob, size_t avail, const char **err);
 
