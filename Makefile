@@ -9,12 +9,15 @@
 DESTDIR ?=
 PYTHON  ?= python3
 
-.PHONY: all xen tools-tests deps run test test-host test-emu bench check install clean distclean
+.PHONY: all xen stubdom tools-tests deps run test test-host test-emu bench check install clean distclean
 
-all: xen
+all: xen stubdom
 
 xen:
 	$(MAKE) -C xen
+
+stubdom:
+	$(MAKE) -C stubdom
 
 deps:
 	@scripts/install-deps
@@ -27,14 +30,14 @@ run: deps
 	scripts/run-demo
 
 test: deps
-	$(MAKE) xen
+	$(MAKE) xen stubdom
 	$(MAKE) tools-tests
 	$(PYTHON) automation/run-tests.py
 
 test-host: xen tools-tests
 	$(PYTHON) automation/run-tests.py --host-only
 
-test-emu: xen
+test-emu: xen stubdom
 	$(PYTHON) automation/run-tests.py --emu-only
 
 bench: deps xen

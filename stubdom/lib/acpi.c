@@ -81,7 +81,7 @@ static const struct acpi_rsdp *rsdp_find(void)
         paging_map(si->rsdp_paddr, sizeof(*r));
         return rsdp_at(si->rsdp_paddr);
     }
-    ebda = (uint64_t)*(volatile uint16_t *)BDA_EBDA_SEGMENT << 4;
+    ebda = (uint64_t) * (volatile uint16_t *)BDA_EBDA_SEGMENT << 4;
     if (ebda >= 0x80000 && ebda < 0xa0000 && (r = rsdp_scan(ebda, 1024)))
         return r;
     return rsdp_scan(0xe0000, 0x20000);
@@ -94,8 +94,7 @@ static const struct acpi_sdt_header *sdt_at(uint64_t addr)
     if (!addr || paging_map(addr, SDT_HEADER_SIZE))
         return NULL;
     h = (const struct acpi_sdt_header *)(uintptr_t)addr;
-    if (h->length < SDT_HEADER_SIZE || paging_map(addr, h->length) ||
-        !checksum_ok(h, h->length))
+    if (h->length < SDT_HEADER_SIZE || paging_map(addr, h->length) || !checksum_ok(h, h->length))
         return NULL;
     return h;
 }

@@ -102,8 +102,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'X': {
             uint64_t v = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned int);
             unsigned int base = *fmt == 'u' ? 10 : 16;
-            out_number(&o, v, false, base, *fmt == 'X', alt && base == 16 ? "0x" : "", width,
-                       left, zero);
+            out_number(&o, v, false, base, *fmt == 'X', alt && base == 16 ? "0x" : "", width, left,
+                       zero);
             break;
         }
         case 'p':

@@ -126,8 +126,6 @@ const char *memmap_source(void);
 /* Is any byte of [addr, addr + len) memory the runtime must not overwrite? */
 bool memmap_is_protected(uint64_t addr, uint64_t len);
 void memmap_protect(uint64_t base, uint64_t size);
-/* Highest end address of any RAM range. */
-uint64_t memmap_ram_end(void);
 
 /* paging.c: identity mappings with 4 KiB, 2 MiB and 1 GiB pages. */
 void paging_init(void);
@@ -157,9 +155,7 @@ const char *exception_name(unsigned int vector);
 #define LAPIC_VERSION 0x030
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
-#define LAPIC_ISR 0x100
 #define LAPIC_IRR 0x200
-#define LAPIC_ESR 0x280
 #define LAPIC_ICR_LO 0x300
 #define LAPIC_ICR_HI 0x310
 #define LAPIC_LVT_TIMER 0x320

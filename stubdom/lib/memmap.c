@@ -54,7 +54,8 @@ void memmap_init(void)
         if (si->cmdline_paddr)
             memmap_protect(si->cmdline_paddr, CMDLINE_MAX);
     }
-    if (si && si->version >= 1 && si->memmap_paddr && si->memmap_entries) {
+    if (si && si->version >= 1 && si->memmap_paddr && si->memmap_entries &&
+        !paging_map(si->memmap_paddr, si->memmap_entries * sizeof(struct hvm_memmap_entry))) {
         const struct hvm_memmap_entry *e =
             (const struct hvm_memmap_entry *)(uintptr_t)si->memmap_paddr;
         unsigned int i;
@@ -90,17 +91,6 @@ const struct mem_range *memmap_get(unsigned int i)
 const char *memmap_source(void)
 {
     return map_source;
-}
-
-uint64_t memmap_ram_end(void)
-{
-    uint64_t end = 0;
-    unsigned int i;
-
-    for (i = 0; i < map_count; i++)
-        if (map[i].type == E820_RAM && map[i].base + map[i].size > end)
-            end = map[i].base + map[i].size;
-    return end;
 }
 
 const char *memmap_type_name(uint32_t type)

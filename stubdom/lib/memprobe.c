@@ -10,8 +10,8 @@
  */
 #include "guest.h"
 
-#define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
-#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a) - 1, a)
+#define ALIGN_DOWN(x, a) ((x) & ~((a)-1))
+#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a)-1, a)
 
 static void probe_page(uint64_t page, uint64_t first, uint64_t end, probe_fn fn, void *arg,
                        struct probe_stats *stats)

@@ -54,7 +54,8 @@ static int split_large_page(uint64_t *e, uint64_t addr, unsigned int level)
     return 0;
 }
 
-/* The level-`level` entry for addr, creating or splitting tables above it; NULL if out of tables. */
+/* The level-`level` entry for addr, creating or splitting tables above it; NULL if out of tables.
+ */
 static uint64_t *pte_slot(uint64_t addr, unsigned int level)
 {
     uint64_t *table = pml4;

@@ -68,9 +68,15 @@ static uint64_t pick_trampoline_page(void)
     return 0x8000;
 }
 
+/* Offset of a trampoline symbol (linker symbols: compare as addresses). */
+static uint64_t tramp_offset(const char *sym)
+{
+    return (uintptr_t)sym - (uintptr_t)ap_tramp_start;
+}
+
 static void put32(uint64_t page, const char *field, uint32_t val)
 {
-    memcpy((void *)(uintptr_t)(page + (uint64_t)(field - ap_tramp_start)), &val, 4);
+    memcpy((void *)(uintptr_t)(page + tramp_offset(field)), &val, 4);
 }
 
 uint64_t smp_prepare(void)
@@ -79,12 +85,12 @@ uint64_t smp_prepare(void)
     uint64_t base = 0;
     uint16_t limit;
 
-    memcpy((void *)(uintptr_t)page, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
+    memcpy((void *)(uintptr_t)page, ap_tramp_start, tramp_offset(ap_tramp_end));
     memcpy(&limit, gdt_desc, 2);
     memcpy(&base, gdt_desc + 2, 8);
-    memcpy((void *)(uintptr_t)(page + (uint64_t)(ap_tramp_gdt_desc - ap_tramp_start)), &limit, 2);
+    memcpy((void *)(uintptr_t)(page + tramp_offset(ap_tramp_gdt_desc)), &limit, 2);
     put32(page, ap_tramp_gdt_desc + 2, (uint32_t)base);
-    put32(page, ap_tramp_pm_jump, (uint32_t)(page + (uint64_t)(ap_tramp_pm32 - ap_tramp_start)));
+    put32(page, ap_tramp_pm_jump, (uint32_t)(page + tramp_offset(ap_tramp_pm32)));
     put32(page, ap_tramp_cr3, (uint32_t)read_cr3());
     memmap_protect(page, PAGE_SIZE);
     trampoline = page;

@@ -13,21 +13,19 @@ static volatile uint64_t data_canary = DATA_CANARY;
 
 static bool bss_is_zero(void)
 {
-    const volatile uint8_t *p;
+    uintptr_t a;
 
-    for (p = (const uint8_t *)__bss_start; p < (const uint8_t *)__bss_end; p++)
-        if (*p)
+    for (a = (uintptr_t)__bss_start; a < (uintptr_t)__bss_end; a++)
+        if (*(const volatile uint8_t *)a)
             return false;
     return true;
 }
 
 static void report_loader(bool bss_zero)
 {
-    check(data_canary == DATA_CANARY && bss_zero, "loader",
-          "image at %#lx-%#lx: .data %s, .bss %s", (uint64_t)(uintptr_t)__image_start,
-          (uint64_t)(uintptr_t)__image_end,
-          data_canary == DATA_CANARY ? "loaded" : "NOT loaded",
-          bss_zero ? "zeroed" : "NOT zeroed");
+    check(data_canary == DATA_CANARY && bss_zero, "loader", "image at %#lx-%#lx: .data %s, .bss %s",
+          (uint64_t)(uintptr_t)__image_start, (uint64_t)(uintptr_t)__image_end,
+          data_canary == DATA_CANARY ? "loaded" : "NOT loaded", bss_zero ? "zeroed" : "NOT zeroed");
 }
 
 static void report_entry_state(void)
@@ -43,14 +41,14 @@ static void report_start_info(void)
     const struct hvm_start_info *si = start_info();
     unsigned int i;
 
-    if (!check(si != NULL, "start_info", "EBX=%#x, magic %s", entry_ebx,
-               si ? "ok" : "missing"))
+    if (!check(si != NULL, "start_info", "EBX=%#x, magic %s", entry_ebx, si ? "ok" : "missing"))
         info("no hvm_start_info: using the fallback memory map");
     else
         info("hvm_start_info: version %u flags %#x modules %u rsdp %#lx memmap %#lx (%u entries)",
              si->version, si->flags, si->nr_modules, si->rsdp_paddr, si->memmap_paddr,
              si->memmap_entries);
-    if (si && si->cmdline_paddr)
+    if (si && si->cmdline_paddr && !paging_map(si->cmdline_paddr, 1) &&
+        *(const char *)(uintptr_t)si->cmdline_paddr)
         info("command line: \"%s\"", (const char *)(uintptr_t)si->cmdline_paddr);
     info("memory map from %s:", memmap_source());
     for (i = 0; i < memmap_count(); i++) {
@@ -66,7 +64,7 @@ void __noreturn guest_start(void)
     bool bss_zero = bss_is_zero();
 
     if (!bss_zero)
-        memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
+        memset(__bss_start, 0, (uintptr_t)__bss_end - (uintptr_t)__bss_start);
     cpu_detect();
     traps_init();
     paging_init();

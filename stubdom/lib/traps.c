@@ -35,7 +35,7 @@ static irq_handler_t irq_handlers[NR_VECTORS];
 
 static const char *const exception_names[X86_NR_EXCEPTIONS] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#MF(old)", "#TS",
-    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE",      "#CP",
 };
 
 const char *exception_name(unsigned int vector)
@@ -80,11 +80,12 @@ void irq_set_handler(unsigned int vector, irq_handler_t handler)
 
 static const struct extable_entry *extable_find(uint64_t rip)
 {
-    const struct extable_entry *e;
+    size_t i,
+        n = ((uintptr_t)__extable_end - (uintptr_t)__extable_start) / sizeof(*__extable_start);
 
-    for (e = __extable_start; e < __extable_end; e++)
-        if (e->insn == rip)
-            return e;
+    for (i = 0; i < n; i++)
+        if (__extable_start[i].insn == rip)
+            return &__extable_start[i];
     return NULL;
 }
 
@@ -99,8 +100,8 @@ static void __noreturn fatal_exception(const struct trap_frame *f)
         asm volatile("mov %%cr2, %0" : "=r"(cr2));
         printf("%s: page-fault address %#lx\n", test_name, cr2);
     }
-    printf("%s: rax=%#lx rbx=%#lx rcx=%#lx rdx=%#lx rsi=%#lx rdi=%#lx\n", test_name, f->rax,
-           f->rbx, f->rcx, f->rdx, f->rsi, f->rdi);
+    printf("%s: rax=%#lx rbx=%#lx rcx=%#lx rdx=%#lx rsi=%#lx rdi=%#lx\n", test_name, f->rax, f->rbx,
+           f->rcx, f->rdx, f->rsi, f->rdi);
     printf("%s: rsp=%#lx rbp=%#lx rflags=%#lx cs=%#lx; stopping\n", test_name, f->rsp, f->rbp,
            f->rflags, f->cs);
     cpu_halt_forever();

@@ -21,7 +21,6 @@
 #define MSR_BIOS_SIGN_ID 0x0000008bu /* Intel microcode revision; AMD patch level */
 #define MSR_MISC_ENABLE 0x000001a0u  /* Intel only */
 #define MSR_EFER 0xc0000080u
-#define MSR_FS_BASE 0xc0000100u
 #define MSR_GS_BASE 0xc0000101u
 
 #define APIC_BASE_BSP (1u << 8)
@@ -30,16 +29,11 @@
 #define APIC_BASE_ADDR_MASK ((uint64_t)0x000ffffffffff000)
 
 /* Exception vectors. */
-#define X86_EXC_DE 0
-#define X86_EXC_DB 1
-#define X86_EXC_BP 3
 #define X86_EXC_UD 6
-#define X86_EXC_DF 8
 #define X86_EXC_GP 13
 #define X86_EXC_PF 14
 #define X86_NR_EXCEPTIONS 32
 
-/* EFLAGS. */
 #define X86_EFLAGS_IF (1u << 9)
 
 struct cpuid_regs {
@@ -122,19 +116,6 @@ static inline uint32_t inl(uint16_t port)
     return v;
 }
 
-static inline uint8_t inb(uint16_t port)
-{
-    return (uint8_t)inb_eax(port, 0);
-}
-
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-
-    asm volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
 static inline uint64_t read_cr3(void)
 {
     uint64_t v;
@@ -146,14 +127,6 @@ static inline uint64_t read_cr3(void)
 static inline void write_cr3(uint64_t v)
 {
     asm volatile("mov %0, %%cr3" ::"r"(v) : "memory");
-}
-
-static inline uint64_t read_cr4(void)
-{
-    uint64_t v;
-
-    asm volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
 }
 
 static inline void cpu_relax(void)
@@ -169,14 +142,6 @@ static inline void irq_disable(void)
 static inline void irq_enable(void)
 {
     asm volatile("sti" ::: "memory");
-}
-
-static inline uint64_t read_rflags(void)
-{
-    uint64_t v;
-
-    asm volatile("pushfq; popq %0" : "=r"(v));
-    return v;
 }
 
 static inline uint32_t mmio_read32(uint64_t addr)
@@ -218,7 +183,10 @@ static inline int rdmsr_safe(uint32_t msr, uint64_t *val)
     uint32_t lo = 0, hi = 0;
 
     trap_caught_clear();
-    asm volatile("1: rdmsr\n2:\n\t" EXTABLE_ENTRY(1b, 2b) : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+    asm volatile("1: rdmsr\n2:\n\t" EXTABLE_ENTRY(1b, 2b)
+                 : "+a"(lo), "+d"(hi)
+                 : "c"(msr)
+                 : "memory");
     *val = ((uint64_t)hi << 32) | lo;
     return trap_caught.vector;
 }

@@ -20,11 +20,11 @@ const char test_name[] = "badhypercall";
 #define XEN_ENOSYS 38
 #define XEN_EFAULT 14
 
-#define UNMAPPED_PTR ((uint64_t)0xdead0000000)        /* canonical, no mapping */
+#define UNMAPPED_PTR ((uint64_t)0xdead0000000) /* canonical, no mapping */
 /* Non-canonical; its low 48 bits are unmapped too, so a walk that ignores
  * the high bits (as Xen 4.17 does) also fails. */
 #define NONCANONICAL_PTR ((uint64_t)0x80000dead0000000)
-#define KERNEL_PTR ((uint64_t)0xffff800000001000)     /* canonical upper half, unmapped */
+#define KERNEL_PTR ((uint64_t)0xffff800000001000) /* canonical upper half, unmapped */
 
 /* Registers the call must preserve, in the order the mask bits use. */
 #define PRESERVED_NAMES "rbx rcx rbp r9 r11 r12 r13 r14 r15"
@@ -40,39 +40,32 @@ struct hcall {
  * the preserved registers with sentinels 0x5e47...0i, make the call (a #UD
  * resumes after it, see .extable) and compare the sentinels afterwards.
  */
-#define HCALL_FUNCTION(name, insn)                                                                 \
-    asm(".text\n\t.globl " name "\n" name ":\n\t"                                                  \
-        "push %rbx\n\tpush %rbp\n\tpush %r12\n\tpush %r13\n\tpush %r14\n\tpush %r15\n\t"           \
-        "push %rdi\n\t"                                                                            \
-        "mov 0(%rdi), %rax\n\tmov 16(%rdi), %rsi\n\tmov 24(%rdi), %rdx\n\t"                        \
-        "mov 32(%rdi), %r10\n\tmov 40(%rdi), %r8\n\tmov 8(%rdi), %rdi\n\t"                         \
-        "movabs $0x5e47000000000001, %rbx\n\tmovabs $0x5e47000000000002, %rcx\n\t"                 \
-        "movabs $0x5e47000000000003, %rbp\n\tmovabs $0x5e47000000000004, %r9\n\t"                  \
-        "movabs $0x5e47000000000005, %r11\n\tmovabs $0x5e47000000000006, %r12\n\t"                 \
-        "movabs $0x5e47000000000007, %r13\n\tmovabs $0x5e47000000000008, %r14\n\t"                 \
-        "movabs $0x5e47000000000009, %r15\n"                                                       \
-        "1:\t" insn "\n2:\n\t" EXTABLE_ENTRY(1b, 2b)                                              \
-        "pop %rdi\n\t"                                                                             \
-        "mov %rax, 48(%rdi)\n\txor %edx, %edx\n\t"                                                 \
-        "movabs $0x5e47000000000001, %rsi\n\tcmp %rsi, %rbx\n\tsetne %al\n\tor %al, %dl\n\t"       \
-        "movabs $0x5e47000000000002, %rsi\n\tcmp %rsi, %rcx\n\tsetne %al\n\tshl $1, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000003, %rsi\n\tcmp %rsi, %rbp\n\tsetne %al\n\tshl $2, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000004, %rsi\n\tcmp %rsi, %r9\n\tsetne %al\n\tshl $3, %al\n\t"        \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000005, %rsi\n\tcmp %rsi, %r11\n\tsetne %al\n\tshl $4, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000006, %rsi\n\tcmp %rsi, %r12\n\tsetne %al\n\tshl $5, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000007, %rsi\n\tcmp %rsi, %r13\n\tsetne %al\n\tshl $6, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000008, %rsi\n\tcmp %rsi, %r14\n\tsetne %al\n\tshl $7, %al\n\t"       \
-        "or %al, %dl\n\t"                                                                          \
-        "movabs $0x5e47000000000009, %rsi\n\tcmp %rsi, %r15\n\tsetne %al\n\tmovzbl %al, %eax\n\t"  \
-        "shl $8, %eax\n\tor %eax, %edx\n\t"                                                        \
-        "mov %rdx, 56(%rdi)\n\t"                                                                   \
+// clang-format off
+#define SENTINEL(i) "$0x5e4700000000000" #i
+#define LOAD_SENTINEL(i, reg) "movabs " SENTINEL(i) ", " reg "\n\t"
+/* Set bit i-1 of EDX if reg no longer holds sentinel i (clobbers RSI, RAX). */
+#define CHECK_SENTINEL(i, reg)                                                   \
+    "movabs " SENTINEL(i) ", %rsi\n\tcmp %rsi, " reg "\n\tsetne %al\n\t"          \
+    "movzbl %al, %eax\n\tshl $(" #i " - 1), %eax\n\tor %eax, %edx\n\t"
+#define HCALL_FUNCTION(name, insn)                                               \
+    asm(".text\n\t.globl " name "\n" name ":\n\t"                                \
+        "push %rbx\n\tpush %rbp\n\tpush %r12\n\tpush %r13\n\tpush %r14\n\t"        \
+        "push %r15\n\tpush %rdi\n\t"                                              \
+        "mov 0(%rdi), %rax\n\tmov 16(%rdi), %rsi\n\tmov 24(%rdi), %rdx\n\t"      \
+        "mov 32(%rdi), %r10\n\tmov 40(%rdi), %r8\n\tmov 8(%rdi), %rdi\n\t"       \
+        LOAD_SENTINEL(1, "%rbx") LOAD_SENTINEL(2, "%rcx") LOAD_SENTINEL(3, "%rbp") \
+        LOAD_SENTINEL(4, "%r9") LOAD_SENTINEL(5, "%r11") LOAD_SENTINEL(6, "%r12")  \
+        LOAD_SENTINEL(7, "%r13") LOAD_SENTINEL(8, "%r14") LOAD_SENTINEL(9, "%r15") \
+        "1:\t" insn "\n2:\n\t" EXTABLE_ENTRY(1b, 2b)                                \
+        "pop %rdi\n\tmov %rax, 48(%rdi)\n\txor %edx, %edx\n\t"                     \
+        CHECK_SENTINEL(1, "%rbx") CHECK_SENTINEL(2, "%rcx")                         \
+        CHECK_SENTINEL(3, "%rbp") CHECK_SENTINEL(4, "%r9")                          \
+        CHECK_SENTINEL(5, "%r11") CHECK_SENTINEL(6, "%r12")                         \
+        CHECK_SENTINEL(7, "%r13") CHECK_SENTINEL(8, "%r14")                         \
+        CHECK_SENTINEL(9, "%r15")                                                  \
+        "mov %rdx, 56(%rdi)\n\t"                                                   \
         "pop %r15\n\tpop %r14\n\tpop %r13\n\tpop %r12\n\tpop %rbp\n\tpop %rbx\n\tret\n")
+// clang-format on
 
 void hcall_vmcall(struct hcall *h);
 void hcall_vmmcall(struct hcall *h);
@@ -105,15 +98,14 @@ static bool hypercall(const char *name, struct hcall *h)
     v = trap_caught.vector;
     if (v >= 0) {
         if (cpu.xen_base)
-            fail(name, "%s nr %#lx raised %s", insn_name(), h->nr,
-                 exception_name((unsigned int)v));
+            fail(name, "%s nr %#lx raised %s", insn_name(), h->nr, exception_name((unsigned int)v));
         else
             skip(name, "%s nr %#lx raised %s: no hypervisor (not on Xen)", insn_name(), h->nr,
                  exception_name((unsigned int)v));
         return false;
     }
-    info("%s: %s nr %#lx (%#lx, %#lx, %#lx, %#lx, %#lx) returned %ld%s", name, insn_name(),
-         h->nr, h->arg[0], h->arg[1], h->arg[2], h->arg[3], h->arg[4], (int64_t)h->ret,
+    info("%s: %s nr %#lx (%#lx, %#lx, %#lx, %#lx, %#lx) returned %ld%s", name, insn_name(), h->nr,
+         h->arg[0], h->arg[1], h->arg[2], h->arg[3], h->arg[4], (int64_t)h->ret,
          h->clobbered ? " and CLOBBERED registers" : "");
     if (h->clobbered) {
         fail(name, "registers changed (mask %#lx of " PRESERVED_NAMES ")", h->clobbered);
@@ -125,8 +117,8 @@ static bool hypercall(const char *name, struct hcall *h)
 static void expect_error(const char *name, struct hcall h, int64_t want)
 {
     if (hypercall(name, &h))
-        check((int64_t)h.ret == want, name, "nr %#lx returned %ld, want %ld", h.nr,
-              (int64_t)h.ret, want);
+        check((int64_t)h.ret == want, name, "nr %#lx returned %ld, want %ld", h.nr, (int64_t)h.ret,
+              want);
 }
 
 /* The wrapper itself: RAX comes back, an untouched register set passes, a clobber is seen. */

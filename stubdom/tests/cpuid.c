@@ -37,8 +37,8 @@ static bool regs_equal(struct cpuid_regs a, struct cpuid_regs b)
 
 static void show(const char *what, uint32_t leaf, struct cpuid_regs r)
 {
-    info("%-10s leaf %#010x: eax=%08x ebx=%08x ecx=%08x edx=%08x", what, leaf, r.eax, r.ebx,
-         r.ecx, r.edx);
+    info("%-10s leaf %#010x: eax=%08x ebx=%08x ecx=%08x edx=%08x", what, leaf, r.eax, r.ebx, r.ecx,
+         r.edx);
 }
 
 static void check_basics(void)
@@ -53,8 +53,8 @@ static void check_basics(void)
     check(l1.ecx & CPUID1_ECX_HYPERVISOR, "hypervisor_bit", "CPUID.1:ECX[31] = %u",
           (l1.ecx >> 31) & 1);
     check(!missing && (ext_edx & CPUID_EXT1_EDX_LM), "linux_features",
-          "CPUID.1:EDX missing %#x (of FPU PSE MSR PAE CX8 PGE CMOV FXSR SSE SSE2), LM %s",
-          missing, ext_edx & CPUID_EXT1_EDX_LM ? "present" : "MISSING");
+          "CPUID.1:EDX missing %#x (of FPU PSE MSR PAE CX8 PGE CMOV FXSR SSE SSE2), LM %s", missing,
+          ext_edx & CPUID_EXT1_EDX_LM ? "present" : "MISSING");
     if (cpu.max_ext_leaf >= 0x80000004u) {
         char brand[49];
         uint32_t i;
@@ -83,15 +83,15 @@ static void check_beyond_max(const char *name, uint32_t leaf)
 
     show(name, leaf, r);
     check(ok, name, "leaf %#x above the maximum returns %s%s", leaf,
-          regs_zero(r)          ? "zeros"
+          regs_zero(r)         ? "zeros"
           : regs_equal(r, top) ? "the highest basic leaf"
-                                : "other data",
+                               : "other data",
           cpu.xen_base ? " (Xen policy: zeros)" : "");
 }
 
 static void check_xen_leaves(uint32_t base)
 {
-    struct cpuid_regs r0 = cpuid(base), r1, r2, r4, past;
+    struct cpuid_regs r0 = cpuid(base), r1, r2, r4;
     uint32_t max = r0.eax;
 
     show("xen base", base, r0);
@@ -122,7 +122,8 @@ static void check_xen_leaves(uint32_t base)
         struct cpuid_regs l1 = cpuid(1);
         bool apic_ok = !(r4.eax & XEN_HVM_APIC_ACCESS_VIRT) || (l1.edx & CPUID1_EDX_APIC);
         bool x2apic_ok = !(r4.eax & XEN_HVM_X2APIC_VIRT) || (l1.ecx & CPUID1_ECX_X2APIC);
-        bool vcpu_ok = !(r4.eax & XEN_HVM_VCPU_ID_PRESENT) ? !r4.ebx : r4.ebx == 0;
+        /* The boot vCPU is 0; without the flag EBX is reserved (0) anyway. */
+        bool vcpu_ok = r4.ebx == 0;
         bool domid_ok = (r4.eax & XEN_HVM_DOMID_PRESENT) || !r4.ecx;
 
         check(!(r4.eax & ~XEN_HVM_KNOWN_BITS) && apic_ok && x2apic_ok && vcpu_ok && domid_ok,
@@ -137,7 +138,8 @@ static void check_xen_leaves(uint32_t base)
         show("xen+5", base + 5, cpuid(base + 5));
 
     if (max + 1 < base + 0x100) {
-        past = cpuid(max + 1);
+        struct cpuid_regs past = cpuid(max + 1);
+
         show("xen past", max + 1, past);
         check(regs_zero(past), "xen_beyond_max", "leaf %#x past the Xen maximum returns %s",
               max + 1, regs_zero(past) ? "zeros" : "data");
@@ -151,8 +153,9 @@ void test_main(void)
     check_beyond_max("ext_beyond_max", cpu.max_ext_leaf + 1);
 
     if (!check(cpu.xen_base != 0, "xen_signature",
-               cpu.xen_base ? "XenVMMXenVMM at %#x" : "not running on Xen: no XenVMMXenVMM in "
-                                                       "0x40000000-0x4000ff00 (base %#x)",
+               cpu.xen_base ? "XenVMMXenVMM at %#x"
+                            : "not running on Xen: no XenVMMXenVMM in "
+                              "0x40000000-0x4000ff00 (base %#x)",
                cpu.xen_base))
         return;
     check_xen_leaves(cpu.xen_base);

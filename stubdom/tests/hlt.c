@@ -13,7 +13,7 @@ const char test_name[] = "hlt";
 
 #define TIMER_VECTOR 0x40
 #define TIMER_COUNT 1000000u /* 1 ms at the usual 1 GHz APIC timer clock */
-#define WAIT_MS 500 /* generous: every IRR poll may be a VM exit under an emulator */
+#define WAIT_MS 500          /* generous: every IRR poll may be a VM exit under an emulator */
 #define LAPIC_TPR 0x080
 #define CPUID1_EDX_APIC (1u << 9)
 

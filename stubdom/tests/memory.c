@@ -56,7 +56,8 @@ static bool probe(uint64_t lo, uint64_t hi, void *arg)
     return first && last;
 }
 
-/* A 2 MiB-aligned block wholly inside RAM, clear of runtime memory, at or above 4 MiB if possible. */
+/* A 2 MiB-aligned block wholly inside RAM, clear of runtime memory, at or above 4 MiB if possible.
+ */
 static uint64_t pick_fine_region(void)
 {
     uint64_t best = 0;
@@ -113,7 +114,7 @@ static bool memmap_sane(void)
         }
     }
     return check(ok && ram, "memmap", "%u entries from %s, %u RAM, %s", memmap_count(),
-                  memmap_source(), ram, ok ? "no overlaps or empty entries" : "MALFORMED");
+                 memmap_source(), ram, ok ? "no overlaps or empty entries" : "MALFORMED");
 }
 
 /* Run one pass (write or verify) over every RAM range and the fine region. */
@@ -155,8 +156,8 @@ void test_main(void)
         if (r->base + r->size > 4 * GiB)
             above_4g = true;
         if (paging_map(r->base, r->size))
-            fail("map", "cannot identity-map %#lx-%#lx (page-table pool or address width)",
-                 r->base, r->base + r->size);
+            fail("map", "cannot identity-map %#lx-%#lx (page-table pool or address width)", r->base,
+                 r->base + r->size);
     }
     fine = pick_fine_region();
     if (fine && paging_map_4k(fine))

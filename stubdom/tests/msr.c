@@ -7,15 +7,17 @@
 
 const char test_name[] = "msr";
 
-#define GS_BASE_TEST_VALUE ((uint64_t)0xffff888012345000) /* canonical, like a Linux per-CPU base */
+#define GS_BASE_TEST_VALUE                                                                         \
+    ((uint64_t)0xffff888012345000) /* canonical, like a Linux per-CPU base                         \
+                                    */
 #define LAPIC_DEFAULT_BASE ((uint64_t)0xfee00000)
 
 static bool read_ok(const char *name, uint32_t msr, uint64_t *val)
 {
     int v = rdmsr_safe(msr, val);
 
-    return check(v < 0, name, "rdmsr %#x %s %#lx", msr, v < 0 ? "=" : "FAULTED", v < 0 ? *val
-                                                                                        : (uint64_t)v);
+    return check(v < 0, name, "rdmsr %#x %s %#lx", msr, v < 0 ? "=" : "FAULTED",
+                 v < 0 ? *val : (uint64_t)v);
 }
 
 static void check_efer(void)
@@ -104,7 +106,9 @@ static void check_gp_control(void)
     int r = read64_safe(0x8000000000000000ull, &v);
 
     check(r == X86_EXC_GP, "gp_control", "load from a non-canonical address: %s",
-          r == X86_EXC_GP ? "#GP caught" : r < 0 ? "no fault" : exception_name((unsigned int)r));
+          r == X86_EXC_GP ? "#GP caught"
+          : r < 0         ? "no fault"
+                          : exception_name((unsigned int)r));
 }
 
 void test_main(void)
