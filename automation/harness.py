@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -113,6 +114,7 @@ class Case:
         self.xen_args = ""
         self.modules = []           # [(abs path, args string)]
         self.expect = []            # [(source text, compiled)]
+        self.input = []             # [(regex source, compiled, bytes to type on COM1)]
         self.forbid = []
         self.default_forbid = True
         self.timeout = 120.0
@@ -142,7 +144,7 @@ class Case:
 _SCALAR_KEYS = {"description", "emulator", "smp", "memory", "cpu", "xen",
                 "xen_args", "default_forbid", "timeout", "max_rss",
                 "expect_exit", "qemu_args"}
-_LIST_KEYS = {"module", "expect", "forbid", "bochsrc", "build"}
+_LIST_KEYS = {"module", "expect", "input", "forbid", "bochsrc", "build"}
 
 
 def _parse_bool(text):
@@ -163,6 +165,38 @@ def _compile_regex(text):
         return re.compile(text)
     except re.error as exc:
         raise ValueError("bad regex %r: %s" % (text, exc))
+
+
+_KEY_ESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t", "e": "\x1b"}
+
+
+def parse_keys(text):
+    """The keys of an `input` line: text with \\n, \\r, \\t, \\e (escape),
+    \\\\ and \\xNN (e.g. \\x01 for Ctrl-A) -> bytes."""
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        nxt = text[i + 1:i + 2]
+        if nxt in _KEY_ESCAPES:
+            out.append(_KEY_ESCAPES[nxt])
+            i += 2
+        elif nxt == "x" and re.match(r"[0-9a-fA-F]{2}$", text[i + 2:i + 4]):
+            out.append(chr(int(text[i + 2:i + 4], 16)))
+            i += 4
+        else:
+            raise ValueError("bad escape in keys %r (want \\n \\r \\t \\e \\\\ or \\xNN)"
+                             % text)
+    data = "".join(out)
+    if not data:
+        raise ValueError("no keys to type")
+    try:
+        return data.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError("keys %r are not single bytes" % text)
 
 
 def _resolve(path):
@@ -237,6 +271,11 @@ def _apply_key(case, key, value):
         case.modules.append((_resolve(mpath), margs.strip()))
     elif key == "expect":
         case.expect.append((value, _compile_regex(value)))
+    elif key == "input":
+        regex, sep, keys = value.partition(" => ")
+        if not sep or not regex.strip():
+            raise ValueError("want `REGEX => KEYS`")
+        case.input.append((regex.strip(), _compile_regex(regex.strip()), parse_keys(keys.strip())))
     elif key == "forbid":
         case.forbid.append((value, _compile_regex(value)))
     elif key == "default_forbid":
@@ -491,8 +530,10 @@ def detect_accel():
 # ---------------------------------------------------------------- commands
 
 def qemu_command(emulator, smp, memory, iso, com1, rundir, cpu=None, extra=(),
-                 serial_stdio=False, qmp=None):
-    """The QEMU argv for a run.  `memory` is a size string like 512M."""
+                 serial_stdio=False, qmp=None, com1_socket=None):
+    """The QEMU argv for a run.  `memory` is a size string like 512M.  COM1
+    goes to the file `com1`, or with `com1_socket` (host, port) to that
+    TCP server (a SerialLink, for cases that type on COM1)."""
     big = parse_size(memory, "M") >= 1 << 40
     accel = detect_accel()
     if accel == "kvm":
@@ -511,6 +552,9 @@ def qemu_command(emulator, smp, memory, iso, com1, rundir, cpu=None, extra=(),
     cmd += ["-m", memory, "-nographic", "-no-reboot"]
     if serial_stdio:
         cmd += ["-serial", "mon:stdio"]
+    elif com1_socket:
+        cmd += ["-chardev", "socket,id=com1,host=%s,port=%d" % com1_socket,
+                "-serial", "chardev:com1", "-monitor", "none"]
     else:
         cmd += ["-serial", "file:" + com1, "-monitor", "none"]
     if qmp:
@@ -532,7 +576,11 @@ def _bochs_path(path):
     return path
 
 
-def bochs_config(case, iso, com1, bochs_log):
+def bochs_config(case, iso, com1, bochs_log, com1_socket=None):
+    if com1_socket:
+        com1_line = "com1: enabled=1, mode=socket-client, dev=%s:%d" % com1_socket
+    else:
+        com1_line = "com1: enabled=1, mode=file, dev=%s" % _bochs_path(com1)
     lines = [
         "plugin_ctrl: speaker=0, sb16=0, es1370=0, e1000=0, ne2k=0, usb_uhci=0",
         "megs: %d" % (case.memory_bytes >> 20),
@@ -541,7 +589,7 @@ def bochs_config(case, iso, com1, bochs_log):
         "vgaromimage: file=" + BOCHS_VGABIOS,
         "ata0-master: type=cdrom, path=%s, status=inserted" % _bochs_path(iso),
         "boot: cdrom",
-        "com1: enabled=1, mode=file, dev=%s" % _bochs_path(com1),
+        com1_line,
         "display_library: sdl2",
         "log: %s" % _bochs_path(bochs_log),
         "clock: sync=none, time0=local",
@@ -693,6 +741,99 @@ class LogTail:
             self.fh.close()
 
 
+class SerialLink:
+    """COM1 over a TCP connection on 127.0.0.1, for cases that type on it
+    (`input`).  The harness listens; the emulator connects as its COM1
+    (QEMU -chardev socket, Bochs mode=socket-client) before the guest runs.
+    A thread appends what the guest prints to the COM1 log file, so the log
+    reads as with a plain file backend, and send() types keys.  A socket
+    rather than a pty: its buffer (hundreds of KiB, not 16) absorbs the
+    harness falling behind on a loaded host, where a full buffer would
+    make the emulated UART drop output."""
+
+    ACCEPT_WAIT = 30.0
+
+    def __init__(self, logpath):
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.listener.setblocking(False)
+        self.host, self.port = self.listener.getsockname()
+        self.conn = None
+        self.connected = threading.Event()
+        self.log = open(logpath, "ab")
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._pump, daemon=True)
+        self.thread.start()
+
+    def _copy_available(self):
+        """Copy what is waiting to the log; False once the emulator hung up."""
+        with self.lock:
+            while self.conn and self.log:
+                try:
+                    data = self.conn.recv(65536)
+                except (BlockingIOError, InterruptedError):
+                    return True
+                except OSError:
+                    data = b""
+                if not data:
+                    return False
+                self.log.write(data)
+                self.log.flush()
+            return True
+
+    def _pump(self):
+        while not self.done.is_set():
+            sock = self.conn or self.listener
+            try:
+                ready, _, _ = select.select([sock], [], [], 0.05)
+            except (OSError, ValueError):
+                return
+            if not ready:
+                continue
+            if self.conn is None:
+                try:
+                    conn, _ = self.listener.accept()
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    return
+                conn.setblocking(False)
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.conn = conn
+                self.connected.set()
+            elif not self._copy_available():
+                return
+
+    def drain(self):
+        """Copy what the guest printed and the thread has not copied yet."""
+        self._copy_available()
+
+    def send(self, data):
+        if not self.connected.wait(self.ACCEPT_WAIT):
+            raise _Fail("the emulator never connected to COM1's socket")
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[self.conn.send(view):]
+            except (BlockingIOError, InterruptedError):
+                select.select([], [self.conn], [], 0.1)
+            except OSError as exc:
+                raise _Fail("typing on COM1 failed: %s" % exc)
+
+    def close(self):
+        self.done.set()
+        self.thread.join(1.0)
+        self.drain()
+        with self.lock:
+            self.log.close()
+            self.log = None
+            if self.conn:
+                self.conn.close()
+        self.listener.close()
+
+
 class QmpWatch:
     """Non-blocking QMP client that only collects events (SHUTDOWN reason:
     guest-shutdown for ACPI power-off, guest-reset for a reboot or triple
@@ -817,6 +958,8 @@ class _Run:
         self.qemu_debug = os.path.join(logdir, "qemu-debug.log")
         self.forbid = case.all_forbid()
         self.exp_idx = 0
+        self.in_idx = 0
+        self.link = None                # SerialLink when the case types on COM1
         self.grub_seen = 0
         self.resets = 0
         self.peak = 0
@@ -829,15 +972,20 @@ class _Run:
             rc_file = os.path.join(self.logdir, "bochs.cont")
             _write(rc_file, "c\n")
             rcfg = os.path.join(self.logdir, "bochsrc")
-            _write(rcfg, bochs_config(case, iso, self.com1, self.bochs_log))
+            _write(rcfg, bochs_config(case, iso, self.com1, self.bochs_log,
+                                      com1_socket=self.link_address()))
             return [BOCHS, "-q", "-f", rcfg, "-rc", rc_file], {"SDL_VIDEODRIVER": "dummy"}, None
         qmp = os.path.join(self.logdir, "qmp.sock")
         if len(qmp.encode()) >= 100:        # sun_path limit: lose reset detection only
             qmp = None
         extra = ["-d", "cpu_reset", "-D", self.qemu_debug] + case.qemu_args
         cmd = qemu_command(case.emulator, case.smp, case.memory, iso, self.com1, self.logdir,
-                           cpu=case.cpu, extra=extra, qmp=qmp)
+                           cpu=case.cpu, extra=extra, qmp=qmp,
+                           com1_socket=self.link_address())
         return cmd, {}, qmp
+
+    def link_address(self):
+        return (self.link.host, self.link.port) if self.link else None
 
     def pending(self):
         return "expect #%d /%s/" % (self.exp_idx + 1, self.case.expect[self.exp_idx][0])
@@ -871,6 +1019,19 @@ class _Run:
             if self.exp_idx < len(self.case.expect) and \
                     self.case.expect[self.exp_idx][1].search(line):
                 self.exp_idx += 1
+            if self.in_idx < len(self.case.input) and \
+                    self.case.input[self.in_idx][1].search(line):
+                src, _, keys = self.case.input[self.in_idx]
+                self.link.send(keys)
+                self.in_idx += 1
+                with open(os.path.join(self.logdir, "input.log"), "a") as fh:
+                    fh.write("input #%d: /%s/ matched %r: typed %r\n"
+                             % (self.in_idx, src, line.strip(), keys))
+
+    def check_inputs_typed(self):
+        if self.in_idx < len(self.case.input):
+            raise _Fail("input #%d /%s/ never matched, its keys were not typed"
+                        % (self.in_idx + 1, self.case.input[self.in_idx][0]))
 
     def bochs_lines(self, lines):
         for line in lines:
@@ -943,9 +1104,12 @@ class _Run:
                         self.rebooted(self.qemu_reset_kind())
                 if self.exp_idx == len(case.expect) and not case.expect_exit and \
                         not case.expect_reboot:
+                    self.check_inputs_typed()
                     return
                 rc = reap(proc)
                 if rc is not None:
+                    if self.link:
+                        self.link.drain()
                     self.com1_lines(tail.lines(final=True))
                     if btail:
                         self.bochs_lines(btail.lines(final=True))
@@ -960,6 +1124,7 @@ class _Run:
                                     % (how, self.pending(), self.context()))
                     if case.expect_exit and not clean:
                         raise _Fail("emulator %s instead of an ACPI power-off" % how)
+                    self.check_inputs_typed()
                     return
                 if now >= next_rss:
                     # VmHWM too, so a spike between two samples still counts.
@@ -982,13 +1147,22 @@ class _Run:
                 btail.close()
 
     def run(self, iso, timeout):
+        _write(self.com1, "")
+        if self.case.input:
+            self.link = SerialLink(self.com1)
+        try:
+            return self._run(iso, timeout)
+        finally:
+            if self.link:
+                self.link.close()
+
+    def _run(self, iso, timeout):
         cmd, env_add, qmp = self.command(iso)
         env = dict(os.environ, **env_add)
         env_note = "".join("%s=%s " % kv for kv in sorted(env_add.items()))
         _write(os.path.join(self.logdir, "cmdline.txt"),
                "cd %s && %s%s </dev/null\n" % (shlex.quote(self.logdir), env_note,
                                                " ".join(shlex.quote(c) for c in cmd)))
-        _write(self.com1, "")
         self.qwatch = QmpWatch(qmp, os.path.join(self.logdir, "qmp.log")) if qmp else None
         reason = None
         start = time.monotonic()

@@ -1,16 +1,29 @@
 /*
  * The hypervisor console: printk with Xen's log levels and "(XEN) " line
- * prefix, a ring of everything printed (for `xl dmesg`), and the serial
- * devices selected with console= and configured with com1=/com2=.
+ * prefix, a ring of everything printed (for `xl dmesg`), the serial
+ * devices selected with console= and configured with com1=/com2=, and
+ * serial input, polled and handed to whoever has the input focus.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
+#include <xen/keyhandler.h>
 #include <xen/param.h>
+#include <xen/smp.h>
 #include <xen/spinlock.h>
 #include <xen/errno.h>
+#include <xen/timer.h>
 
 #define CONRING_SIZE (64 * 1024)
 #define MAX_SERIAL 4
+/* Serial input is polled (the UARTs run without interrupts) this often. */
+#define CONSOLE_POLL_PERIOD MILLISECS(10)
+/* At most this many characters per device and poll: a broken UART must not hold the CPU. */
+#define CONSOLE_POLL_MAX_CHARS 64
+/* Typed CONSOLE_SWITCH_COUNT times in a row, switches the input focus. */
+#define CONSOLE_SWITCH_CHAR 0x01            /* Ctrl-A */
+#define CONSOLE_SWITCH_COUNT 3
+/* console_focus value for the hypervisor (its debug keys); not a domain id. */
+#define CONSOLE_FOCUS_XEN 0xFFFFFFFFU
 
 /* Levels: 0 error, 1 warning, 2 info, 3 debug; 4 = "all". */
 enum { LVL_NONE = -1, LVL_ERR, LVL_WARNING, LVL_INFO, LVL_DEBUG, LVL_ALL };
@@ -198,6 +211,76 @@ void console_flush(void)
     for (i = 0; i < nr_serial; i++)
         if (serial[i].ops->flush)
             serial[i].ops->flush(serial[i].dev);
+}
+
+/* ---- Input ---- */
+
+/*
+ * Who gets typed characters.  Only the hypervisor for now; domain consoles
+ * will add their domain ids as targets.  Used only by console_input(),
+ * which runs on one CPU (the poll timer's).
+ */
+static unsigned int console_focus = CONSOLE_FOCUS_XEN;
+static unsigned int switch_chars_seen;      /* Ctrl-A in a row, held back */
+static struct timer console_poll_timer;
+
+/*
+ * Three Ctrl-A: the next target in turn.  With domain consoles this cycles
+ * hypervisor -> each domain with a console -> hypervisor and names the new
+ * target; for now the hypervisor is the only one.
+ */
+static void console_switch_focus(void)
+{
+    console_focus = CONSOLE_FOCUS_XEN;
+    printk("*** Serial input to the hypervisor (no domain console to switch to; "
+           "Ctrl-A three times switches)\n");
+}
+
+static void console_deliver(char c)
+{
+    if (console_focus == CONSOLE_FOCUS_XEN)
+        handle_keypress((unsigned char)c);
+    /* A domain target: into that domain's console input ring, then notify it. */
+}
+
+void console_input(char c)
+{
+    if (c == CONSOLE_SWITCH_CHAR) {
+        if (++switch_chars_seen == CONSOLE_SWITCH_COUNT) {
+            switch_chars_seen = 0;
+            console_switch_focus();
+        }
+        return;
+    }
+    /* Fewer than three in a row were ordinary input after all. */
+    for (; switch_chars_seen; switch_chars_seen--)
+        console_deliver(CONSOLE_SWITCH_CHAR);
+    console_deliver(c);
+}
+
+static void console_poll(void *unused)
+{
+    unsigned int i, n;
+    int c;
+
+    for (i = 0; i < nr_serial; i++) {
+        if (!serial[i].ops->getc)
+            continue;
+        for (n = 0; n < CONSOLE_POLL_MAX_CHARS; n++) {
+            c = serial[i].ops->getc(serial[i].dev);
+            if (c < 0)
+                break;
+            console_input((char)c);
+        }
+    }
+}
+
+void console_init_postirq(void)
+{
+    if (!nr_serial)
+        return;
+    init_timer(&console_poll_timer, console_poll, NULL, smp_processor_id());
+    set_periodic_timer(&console_poll_timer, NOW() + CONSOLE_POLL_PERIOD, CONSOLE_POLL_PERIOD);
 }
 
 void console_force_unlock(void)

@@ -7,12 +7,16 @@
  * fault-*: take an exception in the hypervisor on purpose.  Each must end
  * in the FATAL TRAP report naming the faulting function, then panic.
  * nmi, irq: go through the NMI and interrupt dispatch and come back.
+ * keys-wait: keep boot going with busy test vCPUs while debug keys are
+ * typed on the console, then go on.
  */
 #include <xen/lib.h>
+#include <xen/keyhandler.h>
 #include <xen/param.h>
 #include <xen/sched-if.h>
 #include <xen/selftest.h>
 #include <asm/cpu_selftest.h>
+#include <asm/hvm/vmx/vmx.h>
 #include <asm/traps.h>
 
 #define MAX_SELFTESTS 16
@@ -122,6 +126,37 @@ static bool selftest_irq(void)
     return true;
 }
 
+/*
+ * keys-wait: up to KEYS_WAIT_MAX, or until no key came for KEYS_WAIT_QUIET
+ * after at least one did, so that a test that has typed its keys need not
+ * wait out the rest.
+ */
+#define KEYS_WAIT_MAX   SECONDS(15)
+#define KEYS_WAIT_QUIET SECONDS(5)
+#define KEYS_WAIT_STEP  MILLISECS(100)
+
+static bool selftest_keys_wait(void)
+{
+    s_time_t start = NOW(), last;
+    struct stest_domain *load = sched_selftest_load_start("keys-wait");
+
+    printk("selftest keys-wait: waiting up to %ld s for debug keys (%s)\n",
+           (long)(KEYS_WAIT_MAX / SECONDS(1)),
+           load ? "test vCPUs are running" : "no test vCPUs: could not create them");
+    for (;;) {
+        s_time_t now = NOW();
+
+        last = keyhandler_last_key_time();
+        if (now - start >= KEYS_WAIT_MAX || (last > start && now - last >= KEYS_WAIT_QUIET))
+            break;
+        /* Runs this CPU's softirqs, the key handlers among them, and the test vCPUs. */
+        sched_run_for(KEYS_WAIT_STEP);
+    }
+    sched_selftest_load_stop(load);
+    printk("selftest keys-wait: done\n");
+    return true;
+}
+
 static const struct selftest {
     const char *word;
     bool (*run)(void);          /* false: failed (details printed) */
@@ -138,6 +173,8 @@ static const struct selftest {
     { "sched-pin", sched_selftest_pin },
     { "sched-null", sched_selftest_null },
     { "sched-credit", sched_selftest_credit },
+    { "vmx", vmx_selftest },
+    { "keys-wait", selftest_keys_wait },
 };
 
 static const struct selftest *selected[MAX_SELFTESTS];

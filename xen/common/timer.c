@@ -9,8 +9,10 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/smp.h>
+#include <xen/keyhandler.h>
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
+#include <xen/symbols.h>
 #include <xen/timer.h>
 #include <xen/timer_heap.h>
 #include <asm/page.h>
@@ -317,6 +319,64 @@ static void timer_softirq(void)
     }
     queue_reprogram(q);
     spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* What is read under a queue's lock, to be printed after it is dropped. */
+struct timer_queue_info {
+    unsigned int in_heap, in_list;
+    s_time_t first_expires;
+    void (*first_fn)(void *);
+};
+
+static bool timer_queue_info(unsigned int cpu, struct timer_queue_info *info)
+{
+    struct timer_queue *q = &timer_queues[cpu];
+    const struct timer *t;
+    unsigned long flags = irq_save();
+
+    if (!keyhandler_trylock(&q->lock)) {
+        irq_restore(flags);
+        return false;
+    }
+    info->in_heap = q->heap.nr;
+    info->in_list = 0;
+    for (t = q->overflow; t; t = t->list_next)
+        info->in_list++;
+    t = timer_heap_first(&q->heap);
+    info->first_fn = t ? t->function : NULL;
+    info->first_expires = t ? t->expires : 0;
+    spin_unlock(&q->lock);
+    irq_restore(flags);
+    return true;
+}
+
+void timer_dump_queues(void)
+{
+    s_time_t now = NOW();
+    unsigned int cpu;
+
+    printk("Timer queues:\n");
+    for_each_cpu(cpu, &cpu_online_map) {
+        struct timer_queue_info info;
+        char sym[SYMBOL_STR_LEN];
+        s_time_t due;
+
+        if (!timer_queue_info(cpu, &info)) {
+            printk("  CPU%u: (busy)\n", cpu);
+            continue;
+        }
+        if (!info.first_fn) {
+            printk("  CPU%u: %u timer(s)\n", cpu, info.in_heap + info.in_list);
+            continue;
+        }
+        /* Overdue: the CPU is busy (this very dump, on the CPU typing it) or cannot keep up. */
+        due = info.first_expires - now;
+        symbols_snprint(sym, sizeof(sym), (unsigned long)info.first_fn);
+        printk("  CPU%u: %u timer(s)%s, earliest %s %ld us: %s\n", cpu,
+               info.in_heap + info.in_list, info.in_list ? " (some waiting for the heap to grow)" : "",
+               due >= 0 ? "due in" : "overdue by", (long)((due >= 0 ? due : -due) / MICROSECS(1)),
+               sym);
+    }
 }
 
 int timer_init_cpu(unsigned int cpu)

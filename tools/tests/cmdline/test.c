@@ -42,6 +42,43 @@ void ns16550_init(int index, const struct ns16550_config *cfg)
     stub_calls++;
 }
 
+/* What console.c's input side calls: keys are recorded, the poll timer is only noted. */
+static unsigned char keys_seen[256];
+static unsigned int nr_keys_seen;
+static struct timer *poll_timer_armed;
+static s_time_t poll_period_armed;
+
+void handle_keypress(unsigned char key)
+{
+    if (nr_keys_seen < ARRAY_SIZE(keys_seen))
+        keys_seen[nr_keys_seen] = key;
+    nr_keys_seen++;
+}
+
+unsigned int smp_processor_id(void)
+{
+    return 0;
+}
+
+s_time_t NOW(void)
+{
+    return 0;
+}
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
+{
+    memset(t, 0, sizeof(*t));
+    t->function = fn;
+    t->data = data;
+    t->cpu = cpu;
+}
+
+void set_periodic_timer(struct timer *t, s_time_t first, s_time_t period)
+{
+    poll_timer_armed = t;
+    poll_period_armed = period;
+}
+
 /* ---- A private option table -------------------------------------------------- */
 
 static bool t_bool;
@@ -631,6 +668,73 @@ static void test_console_devices(void)
     reset_console();
 }
 
+/* ---- Serial input ------------------------------------------------------------ */
+
+static unsigned int fake_uart_waiting;
+
+static void fake_uart_putc(void *dev, char c)
+{
+}
+
+static int fake_uart_getc(void *dev)
+{
+    if (!fake_uart_waiting)
+        return -1;
+    fake_uart_waiting--;
+    return 'k';
+}
+
+static const struct serial_port_ops fake_uart_ops = {
+    .putc = fake_uart_putc,
+    .getc = fake_uart_getc,
+};
+
+static bool keys_are(const char *want, unsigned int n)
+{
+    bool same = nr_keys_seen == n && !memcmp(keys_seen, want, n);
+
+    nr_keys_seen = 0;
+    return same;
+}
+
+/* Keys reach the hypervisor; Ctrl-A three times switches focus and is eaten, fewer are keys. */
+static void test_console_input(void)
+{
+    unsigned int i;
+
+    reset_console();
+    nr_keys_seen = 0;
+    console_input('h');
+    CHECK(keys_are("h", 1), "plain key");
+    console_input(0x01);
+    console_input(0x01);
+    console_input('r');
+    CHECK(keys_are("\x01\x01r", 3), "two Ctrl-A are input");
+    for (i = 0; i < 3; i++)
+        console_input(0x01);
+    CHECK(keys_are("", 0), "three Ctrl-A passed on");
+    CHECK(ring_contains("*** Serial input to the hypervisor"), "no switch message");
+    for (i = 0; i < 4; i++)
+        console_input(0x01);
+    console_input('q');
+    CHECK(keys_are("\x01q", 2), "the fourth Ctrl-A is input");
+
+    /* Polling: every 10 ms, at most 64 characters per device and poll. */
+    console_register_serial(&fake_uart_ops, NULL);
+    console_init_postirq();
+    CHECK(poll_timer_armed == &console_poll_timer, "poll timer not armed");
+    CHECK_EQ(poll_period_armed, MILLISECS(10));
+    fake_uart_waiting = 100;
+    console_poll_timer.function(console_poll_timer.data);
+    CHECK_EQ(nr_keys_seen, 64);
+    console_poll_timer.function(console_poll_timer.data);
+    CHECK_EQ(nr_keys_seen, 100);
+    CHECK_EQ(fake_uart_waiting, 0);
+    nr_serial = 0;
+    nr_keys_seen = 0;
+    reset_console();
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -646,6 +750,7 @@ int main(void)
         { "cmdline_loglvl", test_loglvl },
         { "cmdline_loglvl_filter", test_loglvl_filter },
         { "cmdline_console_devices", test_console_devices },
+        { "cmdline_console_input", test_console_input },
     };
 
     return test_run(cases, ARRAY_SIZE(cases));

@@ -72,3 +72,10 @@ void console_flush(void);
 __attribute__((weak)) void console_flush(void)
 {
 }
+
+/* Debug keys: a test that wants to press them defines its own. */
+void register_keyhandler(char key, void (*fn)(unsigned char key), const char *desc);
+__attribute__((weak)) void register_keyhandler(char key, void (*fn)(unsigned char key),
+                                               const char *desc)
+{
+}

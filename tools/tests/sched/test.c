@@ -8,6 +8,7 @@
 #include "test.h"
 #include "sim.h"
 #include <xen/errno.h>
+#include <xen/keyhandler.h>
 #include "../../../xen/common/sched/credit.c"
 #include "../../../xen/common/sched/null.c"
 
@@ -833,6 +834,42 @@ static void test_pause_runstate(void)
 }
 
 /*
+ * A pause in flight: domain_pause_nosync() has raised the count but not
+ * yet taken each vCPU off its queue when another CPU schedules and picks
+ * a queued one.  It may run until the pause reaches it (the scheduler is
+ * not told of a raised count), then must stop; nothing is lost.
+ */
+static void test_pause_in_flight(void)
+{
+    struct tdom *t;
+    unsigned int i;
+
+    pool_new(11, "credit", 7, 7);
+    t = tdom_new(2, 11);
+    tdom_up(t);
+    sim_run(MILLISECS(5));
+    CHECK(V(t, 0)->is_running != V(t, 1)->is_running, "not one running, one queued");
+
+    __atomic_fetch_add(&t->d.pause_count, 1, __ATOMIC_SEQ_CST);
+    sched_tickle(7);
+    sim_settle();                   /* CPU 7 schedules: the queued one comes next */
+    for (i = 0; i < 2; i++)
+        vcpu_sleep_nosync(V(t, i));
+    sim_run(MILLISECS(5));
+    for (i = 0; i < 2; i++)
+        CHECK(!V(t, i)->is_running && V(t, i)->runstate.state == RUNSTATE_offline,
+              "v%u: running %d, state %d", i, V(t, i)->is_running, V(t, i)->runstate.state);
+    tdom_clear_runs(t);
+    domain_unpause(&t->d);
+    sim_run(MILLISECS(100));
+    CHECK(t->tv[0].runs && t->tv[1].runs, "a vCPU was lost: runs %lu, %lu", t->tv[0].runs,
+          t->tv[1].runs);
+    tdom_free(t);
+    pool_del(11);
+    check_clean();
+}
+
+/*
  * Null: one CPU per vCPU; more vCPUs than CPUs wait (with a warning) and
  * take the next CPU freed that they may use; pinning and soft affinity
  * are respected; a CPU with a vCPU cannot leave the pool.
@@ -1025,6 +1062,87 @@ static void test_boot_selftests(void)
     check_clean();
 }
 
+/* Debug keys: what the scheduler registers (in scheduler_init, at sim_boot), pressed here. */
+static keyhandler_fn_t test_keys[256];
+
+void register_keyhandler(char key, keyhandler_fn_t fn, const char *desc)
+{
+    test_keys[(unsigned char)key] = fn;
+}
+
+static void press(char key)
+{
+    keyhandler_fn_t fn = test_keys[(unsigned char)key];
+
+    CHECK(fn != NULL, "key '%c' not registered", key);
+    printk_log_clear();
+    if (fn)
+        fn((unsigned char)key);
+}
+
+/* 'r' and 'q' show pools, queues, the null waiting list and vCPUs; a held lock gives "(busy)". */
+static void test_debug_keys(void)
+{
+    struct tdom *t, *n;
+    char line[96];
+
+    pool_new(40, "null", 6, 7);
+    t = tdom_new(9, CPUPOOL_ID_BOOT);
+    snprintf(t->d.name, sizeof(t->d.name), "busy");
+    set_hard(V(t, 0), cpu_only(1));
+    n = tdom_new(3, 40);
+    tdom_up(t);
+    tdom_up(n);
+    vcpu_down(V(t, 8));
+    sim_run(MILLISECS(45));
+
+    press('r');
+    CHECK(printk_log_contains("CPU pool 0: scheduler credit, CPUs 0-5, 1 domain(s)\n"),
+          "no pool 0 line:\n%s", printk_log);
+    CHECK(printk_log_contains("CPU pool 40: scheduler null, CPUs 6-7, 1 domain(s)\n"),
+          "no pool 40 line");
+    CHECK(printk_log_contains("  credit: time slice 30 ms"), "no credit settings");
+    CHECK(printk_log_contains("    run queue: 1\n"), "no queue of one");
+    CHECK(printk_log_contains("    running: d"), "no running vCPU");
+    CHECK(printk_log_contains("  null: 1 vCPU(s) waiting for a free CPU\n"), "no waiting count");
+    snprintf(line, sizeof(line), "    waiting: d%uv2\n", n->d.domain_id);
+    CHECK(printk_log_contains(line), "no %s", line);
+    snprintf(line, sizeof(line), "  CPU6: current d%uv", n->d.domain_id);
+    CHECK(printk_log_contains(line), "no %s", line);
+    CHECK(printk_log_contains("    assigned to d"), "no null assignment");
+
+    press('q');
+    snprintf(line, sizeof(line), "Domain %u \"busy\": pool 0, 9 vCPU slot(s), pause count 0\n",
+             t->d.domain_id);
+    CHECK(printk_log_contains(line), "no %s:\n%s", line, printk_log);
+    snprintf(line, sizeof(line), "  d%uv0: CPU1, ", t->d.domain_id);
+    CHECK(printk_log_contains(line), "no %s", line);
+    CHECK(printk_log_contains("    hard affinity 1, soft affinity none; pause flags none"),
+          "no pinned vCPU");
+    CHECK(printk_log_contains("    hard affinity all, soft affinity none; pause flags down, "
+                              "pause count 0\n"), "no downed vCPU");
+    snprintf(line, sizeof(line), "  d%uv8: CPU", t->d.domain_id);
+    CHECK(printk_log_contains(line) && printk_log_contains(", offline for 0.045 s; "),
+          "no offline vCPU");
+
+    /* A dump finds a lock held (by the code it interrupted): it says so and goes on. */
+    spin_lock(&pool_sched(CPUPOOL_ID_BOOT)->lock);
+    press('r');
+    CHECK(printk_log_contains("CPU pool 0: (busy)\n"), "pool 0 not busy");
+    CHECK(printk_log_contains("CPU pool 40: scheduler null"), "pool 40 not shown");
+    CHECK(!printk_log_contains("CPUs in no pool"), "pool 0's CPUs shown as in no pool");
+    press('q');
+    CHECK(printk_log_contains("  vCPUs: (busy)\n"), "vCPUs not busy");
+    spin_unlock(&pool_sched(CPUPOOL_ID_BOOT)->lock);
+
+    tdom_free(n);
+    tdom_free(t);
+    pool_del(40);
+    press('q');
+    CHECK(printk_log_contains("Domains: none\n"), "domains left");
+    check_clean();
+}
+
 static const struct test_case cases[] = {
     { "sched: boot, pool 0 and idle vCPUs", test_boot },
     { "sched: credit run-queue order", test_runq_order },
@@ -1040,9 +1158,11 @@ static const struct test_case cases[] = {
     { "sched: credit time slice option", test_credit_tslice },
     { "sched: yield", test_yield },
     { "sched: pause counts and runstates", test_pause_runstate },
+    { "sched: pause in flight", test_pause_in_flight },
     { "sched: null scheduler", test_null },
     { "sched: cpupools", test_cpupools },
     { "sched: boot self-tests simulated", test_boot_selftests },
+    { "sched: debug keys r and q", test_debug_keys },
 };
 
 int main(void)

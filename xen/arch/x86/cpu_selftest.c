@@ -22,10 +22,14 @@
  * How late a timer may run.  Under QEMU's TCG the vCPUs are host threads
  * (4 of them on 2 host cores in the tests): a halted vCPU is woken by a
  * host timer and must then be scheduled by the host, whose time slices
- * are a few milliseconds, and translate code it has not run yet.  20 ms
- * covers several such delays; Bochs's virtual time gives microseconds.
+ * are a few milliseconds, and translate code it has not run yet.  Measured
+ * lateness is 0.1-7 ms on a quiet host, but the test suite runs two
+ * emulators at once on two shared host cores, where 34 ms was seen.  The
+ * bound is 100 ms: a broken timer (missing interrupt, wrong deadline) is
+ * off by far more, and expiry order is checked separately.  Bochs's
+ * virtual time gives microseconds.
  */
-#define ST_LATE_MAX        MILLISECS(20)
+#define ST_LATE_MAX        MILLISECS(100)
 #define ST_ONESHOTS        6
 #define ST_SPACING         MILLISECS(3)
 #define ST_START           MILLISECS(50)   /* arming on every CPU takes a while */

@@ -85,4 +85,44 @@ trap_common:
         add     $UREGS_rip, %rsp        /* drop registers, vector, error code */
         iretq
 
+/*
+ * void regs_save_current(struct cpu_user_regs *regs) (asm/traps.h): the
+ * caller's registers in the layout of an interrupt frame, for reports of
+ * what a CPU is doing when no interrupt stopped it.  RIP is the return
+ * address and RSP its value after the return; RDI is `regs` itself.
+ */
+        .text
+        .globl  regs_save_current
+regs_save_current:
+        mov     %r15, UREGS_r15(%rdi)
+        mov     %r14, UREGS_r14(%rdi)
+        mov     %r13, UREGS_r13(%rdi)
+        mov     %r12, UREGS_r12(%rdi)
+        mov     %r11, UREGS_r11(%rdi)
+        mov     %r10, UREGS_r10(%rdi)
+        mov     %r9, UREGS_r9(%rdi)
+        mov     %r8, UREGS_r8(%rdi)
+        mov     %rbp, UREGS_rbp(%rdi)
+        mov     %rdi, UREGS_rdi(%rdi)
+        mov     %rsi, UREGS_rsi(%rdi)
+        mov     %rdx, UREGS_rdx(%rdi)
+        mov     %rcx, UREGS_rcx(%rdi)
+        mov     %rbx, UREGS_rbx(%rdi)
+        mov     %rax, UREGS_rax(%rdi)
+        movq    $0, UREGS_vector(%rdi)
+        movq    $0, UREGS_error_code(%rdi)
+        mov     (%rsp), %rax
+        mov     %rax, UREGS_rip(%rdi)
+        lea     8(%rsp), %rax
+        mov     %rax, UREGS_rsp(%rdi)
+        pushfq
+        popq    UREGS_rflags(%rdi)
+        xor     %eax, %eax
+        mov     %cs, %ax
+        mov     %rax, UREGS_cs(%rdi)
+        mov     %ss, %ax
+        mov     %rax, UREGS_ss(%rdi)
+        mov     UREGS_rax(%rdi), %rax
+        ret
+
         .section .note.GNU-stack, "", @progbits

@@ -8,6 +8,8 @@
 #include <xen/bootinfo.h>
 #include <xen/console.h>
 #include <xen/delay.h>
+#include <xen/keyhandler.h>
+#include <xen/launch.h>
 #include <xen/mm.h>
 #include <xen/multiboot2.h>
 #include <xen/param.h>
@@ -19,6 +21,7 @@
 #include <xen/timer.h>
 #include <asm/acpi.h>
 #include <asm/desc.h>
+#include <asm/hvm/hvm.h>
 #include <asm/mm.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -73,6 +76,12 @@ static void report_memory(void)
            cpu_has_page1gb ? "1 GiB" : "2 MiB");
 }
 
+/* Debug key 'm': the boot report again, as things stand now. */
+static void dump_memory(unsigned char key)
+{
+    report_memory();
+}
+
 void start_xen(uint32_t magic, uint32_t mbi_pa)
 {
     paddr_t top = GB(4), ram_top = 0;
@@ -109,6 +118,7 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     setup_directmap(&boot_info, top);
     setup_page_alloc(&boot_info, ram_top);
     report_memory();
+    register_keyhandler('m', dump_memory, "memory: page allocator statistics");
 
     early_tsc_calibrate();
     acpi_boot_init(boot_info.rsdp, boot_info.rsdp_copy, boot_info.rsdp_len);
@@ -116,9 +126,13 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     smp_boot_init(&boot_info);      /* CPU list, PICs and I/O APICs masked, LAPIC, IPIs */
     time_init();                    /* TSC against HPET / PM timer / PIT, CPU 0's timer */
     timer_init();
+    keyhandler_init();              /* 'h', '0', 'd'; subsystems add their own keys */
+    console_init_postirq();         /* serial input polled from here on */
     scheduler_init();               /* idle domain, pool 0 with sched=, CPU 0 */
     local_irq_enable();
     cpu_bringup_all();              /* every other CPU, each into the scheduler */
+    hvm_init();                     /* SVM or VMX on every CPU, or a clear message */
+    launch_classic_domains(&boot_info);  /* PVH ELF modules become domains, started together */
 
     selftest_run_boot();
 

@@ -4,12 +4,15 @@
  * and reprogram_timer(), and the TSC agreement check at CPU bring-up.
  */
 #include <xen/lib.h>
+#include <xen/cpumask.h>
 #include <xen/delay.h>
+#include <xen/keyhandler.h>
 #include <xen/param.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
 #include <xen/time_scale.h>
+#include <xen/timer.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/hpet.h>
@@ -199,6 +202,56 @@ void reprogram_timer(s_time_t deadline)
     }
 }
 
+/* ---- Debug key 't' ---- */
+
+static struct time_sample {
+    s_time_t now;
+    uint64_t tsc;
+} time_samples[NR_CPUS];
+
+static void time_sample_this_cpu(void *unused)
+{
+    struct time_sample *t = &time_samples[smp_processor_id()];
+
+    t->tsc = rdtsc_ordered();
+    t->now = NOW();
+}
+
+static void time_print_stime(const char *prefix, s_time_t t, const char *suffix)
+{
+    printk("%s%ld.%09ld s%s\n", prefix, (long)(t / SECONDS(1)), (long)(t % SECONDS(1)), suffix);
+}
+
+/*
+ * Every CPU reads its clocks, one after the other, while this CPU waits:
+ * a CPU whose NOW() falls outside this CPU's before/after window
+ * disagrees with it by at least that much.
+ */
+static void time_dump(unsigned char key)
+{
+    s_time_t before, after;
+    unsigned int cpu;
+
+    printk("Platform clock: %s; TSC %lu.%03lu MHz; timer interrupt: %s\n", time_source_name,
+           (unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000),
+           apic_has_tsc_deadline ? "TSC deadline" : "APIC one-shot");
+    before = NOW();
+    time_sample_this_cpu(NULL);
+    on_selected_cpus(&cpu_online_map, time_sample_this_cpu, NULL, true);
+    after = NOW();
+    printk("Sampled on CPU%u between %ld and %ld ns:\n", smp_processor_id(), (long)before,
+           (long)after);
+    for_each_cpu(cpu, &cpu_online_map) {
+        const struct time_sample *t = &time_samples[cpu];
+        char prefix[64];
+
+        snprintf(prefix, sizeof(prefix), "  CPU%u: TSC %#lx, NOW() ", cpu, (unsigned long)t->tsc);
+        time_print_stime(prefix, t->now,
+                         t->now < before || t->now > after ? " (outside the window)" : "");
+    }
+    timer_dump_queues();
+}
+
 void time_init_cpu(void)
 {
     apic_timer_setup_cpu();
@@ -267,6 +320,7 @@ void time_init(void)
         time_scale_init(&ns_to_apic, 1000000000ULL, (uint64_t)apic_timer_khz * 1000);
     set_irq_handler(LOCAL_TIMER_VECTOR, timer_interrupt);
     time_init_cpu();
+    register_keyhandler('t', time_dump, "time: clocks of each CPU, timer queues");
 }
 
 /* ---- TSC agreement between CPUs ---- */

@@ -6,6 +6,7 @@
  */
 #include <xen/lib.h>
 #include <xen/console.h>
+#include <xen/percpu.h>
 #include <xen/symbols.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
@@ -22,6 +23,8 @@ static irq_handler_t irq_handlers[NR_VECTORS];
 static uint64_t irq_unhandled_logged[NR_VECTORS / 64];
 static nmi_callback_t nmi_callback;
 static unsigned int fatal_trap_depth;
+/* The frame of the interrupt this CPU is handling, NULL outside interrupt handlers. */
+static DEFINE_PER_CPU(struct cpu_user_regs *, irq_regs);
 
 static void do_nmi(struct cpu_user_regs *regs);
 static void __noreturn fatal_trap(struct cpu_user_regs *regs);
@@ -142,13 +145,18 @@ static void print_frame(unsigned long addr, bool is_return)
  * aligned and lie above the previous one, so a corrupt chain ends the walk
  * instead of faulting.
  */
-static void call_trace(unsigned long rip, unsigned long rbp, bool rip_is_return)
+static void call_trace(unsigned long rip, unsigned long rbp, bool rip_is_return,
+                       unsigned long caller)
 {
     unsigned long lo, hi, fp = rbp;
     unsigned int frames = 1;
 
     printk(XENLOG_ERR "Xen call trace:\n");
     print_frame(rip, rip_is_return);
+    if (caller) {
+        print_frame(caller, true);
+        frames++;
+    }
     if (!fp)
         return;
     if (!cpu_desc_stack_bounds(fp, &lo, &hi)) {
@@ -183,7 +191,7 @@ static void call_trace(unsigned long rip, unsigned long rbp, bool rip_is_return)
 
 void show_call_trace(unsigned long rip, unsigned long rbp)
 {
-    call_trace(rip, rbp, false);
+    call_trace(rip, rbp, false, 0);
 }
 
 void __attribute__((noinline)) show_current_call_trace(void)
@@ -191,7 +199,7 @@ void __attribute__((noinline)) show_current_call_trace(void)
     const unsigned long *frame = __builtin_frame_address(0);
 
     /* Start at our caller: its return address and its saved rbp. */
-    call_trace(frame[1], frame[0], true);
+    call_trace(frame[1], frame[0], true, 0);
 }
 
 /* ---- Fatal traps ---- */
@@ -262,6 +270,44 @@ static void show_selector_error(const struct cpu_user_regs *regs)
     printk(XENLOG_ERR "%s: selector index %#lx in the %s%s\n",
            exception_info(regs->vector)->mnemonic, (ec >> 3) & 0x1fff,
            table[(ec >> 1) & 3], ec & 1 ? ", external event" : "");
+}
+
+/*
+ * Stopped in a function's prologue (emulators deliver interrupts at block
+ * boundaries, and a call ends a block: the first instruction is a common
+ * place), its frame is not made yet: rbp still names its caller's frame,
+ * and its own return address is on the stack top, or just under the saved
+ * rbp after "push %rbp".  That return address, or 0.
+ */
+#define INSN_PUSH_RBP 0x55
+static unsigned long prologue_return_address(const struct cpu_user_regs *regs)
+{
+    unsigned long off, size, lo, hi, slot;
+
+    if (!symbols_lookup(regs->rip, &off, &size) || off > 1)
+        return 0;
+    if (off == 1 && *(const uint8_t *)(regs->rip - 1) != INSN_PUSH_RBP)
+        return 0;
+    slot = regs->rsp + off * sizeof(long);
+    if (!cpu_desc_stack_bounds(regs->rsp, &lo, &hi) || slot + sizeof(long) > hi)
+        return 0;
+    return *(const unsigned long *)slot;
+}
+
+void show_execution_state(const struct cpu_user_regs *regs)
+{
+    show_registers(regs);
+    call_trace(regs->rip, regs->rbp, false, prologue_return_address(regs));
+}
+
+void __attribute__((noinline)) show_current_execution_state(void)
+{
+    struct cpu_user_regs regs;
+
+    regs_save_current(&regs);
+    show_registers(&regs);
+    /* The saved RIP is the return address of that call. */
+    call_trace(regs.rip, regs.rbp, true, 0);
 }
 
 static void __noreturn fatal_trap(struct cpu_user_regs *regs)
@@ -350,7 +396,12 @@ static void do_irq(struct cpu_user_regs *regs)
     uint64_t bit = 1ULL << (vector % 64);
 
     if (fn) {
+        /* Saved and restored, should a handler ever let interrupts nest. */
+        struct cpu_user_regs *outer = this_cpu(irq_regs);
+
+        this_cpu(irq_regs) = regs;
         fn(regs);
+        this_cpu(irq_regs) = outer;
         return;
     }
     if (vector == SPURIOUS_APIC_VECTOR)
@@ -358,6 +409,11 @@ static void do_irq(struct cpu_user_regs *regs)
     if (!(__atomic_fetch_or(&irq_unhandled_logged[vector / 64], bit, __ATOMIC_RELAXED) & bit))
         printk(XENLOG_WARNING "IRQ: no handler for vector %lu (%#lx), ignored (logged once)\n",
                vector, vector);
+}
+
+struct cpu_user_regs *get_irq_regs(void)
+{
+    return this_cpu(irq_regs);
 }
 
 void do_trap(struct cpu_user_regs *regs)

@@ -10,6 +10,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/boot_params.h>
+#include <xen/keyhandler.h>
 #include <xen/sched-if.h>
 #include <xen/softirq.h>
 #include <xen/mm.h>
@@ -17,7 +18,7 @@
 #define SCHED_PAGE_SIZE 4096UL
 
 struct sched_pcpu sched_pcpu[NR_CPUS];
-struct domain idle_domain = { .domain_id = DOMID_IDLE, .max_vcpus = NR_CPUS };
+struct domain idle_domain = { .domain_id = DOMID_IDLE, .name = "idle", .max_vcpus = NR_CPUS };
 static struct vcpu *idle_vcpus[NR_CPUS];
 static int nr_vcpus;                        /* atomic: non-idle vCPUs */
 bool scheduler_ready;                       /* pool 0 exists: CPUs may join */
@@ -173,7 +174,13 @@ static void sched_check_decision(const struct scheduler *s, unsigned int cpu,
     BUG_ON(!s || next->domain->cpupool != s->pool);
     BUG_ON(next->processor != cpu);
     BUG_ON(!cpumask_test_cpu(cpu, &s->cpus) || !sched_vcpu_may_run_on(s, next, cpu));
-    BUG_ON(!vcpu_runnable(next));
+    /*
+     * Not runnable is allowed: pause counts and flags change without the
+     * lock, so a vCPU whose pause is in flight (count raised, its
+     * vcpu_sleep_nosync() still to come) is still queued and may be
+     * chosen.  It runs until that sleep finds it running and makes this
+     * CPU schedule again.
+     */
     BUG_ON(next != prev && next->is_running);
 }
 
@@ -239,6 +246,110 @@ void sched_wait_cpu_idle(unsigned int cpu)
     }
 }
 
+/* --------------------------------------------------------------- dumps */
+
+const char *sched_vcpu_str(const struct vcpu *v, char *buf, size_t len)
+{
+    if (is_idle_vcpu(v))
+        snprintf(buf, len, "idle");
+    else
+        snprintf(buf, len, "d%uv%u", v->domain->domain_id, v->vcpu_id);
+    return buf;
+}
+
+/* "1.234": nanoseconds as seconds with millisecond precision. */
+static const char *sched_time_str(s_time_t t, char *buf, size_t len)
+{
+    if (t < 0)
+        t = 0;
+    snprintf(buf, len, "%ld.%03ld", (long)(t / SECONDS(1)),
+             (long)(t % SECONDS(1) / MILLISECS(1)));
+    return buf;
+}
+
+static const char *sched_cpus_str(const cpumask_t *m, char *buf, size_t len)
+{
+    cpumask_t all;
+
+    cpumask_setall(&all);
+    if (cpumask_equal(m, &all))
+        return "all";
+    if (cpumask_empty(m))
+        return "none";
+    return cpumask_format_list(m, buf, len);
+}
+
+static const char *sched_pause_flags_str(unsigned long flags, char *buf, size_t len)
+{
+    if (!flags)
+        return "none";
+    snprintf(buf, len, "%s%s%s", flags & VPF_blocked ? "blocked" : "",
+             (flags & VPF_blocked) && (flags & VPF_down) ? "," : "",
+             flags & VPF_down ? "down" : "");
+    return buf;
+}
+
+/* One vCPU, with its pool's scheduler lock held. */
+static void sched_dump_vcpu(const struct vcpu *v, s_time_t now)
+{
+    static const char *const state_names[NR_RUNSTATES] = {
+        [RUNSTATE_running] = "running",
+        [RUNSTATE_runnable] = "runnable",
+        [RUNSTATE_blocked] = "blocked",
+        [RUNSTATE_offline] = "offline",
+    };
+    struct vcpu_runstate r = v->runstate;
+    unsigned long flags = ACCESS_ONCE(v->pause_flags);
+    char name[SCHED_VCPU_STR_LEN], t[NR_RUNSTATES + 1][24], hard[64], soft[64], pf[24];
+    s_time_t in_state = now - r.state_entry_time;
+
+    if (in_state > 0)
+        r.time[r.state] += in_state;
+    printk("  %s: CPU%u, %s for %s s; running %s s, runnable %s s, blocked %s s, offline %s s\n",
+           sched_vcpu_str(v, name, sizeof(name)), v->processor, state_names[r.state],
+           sched_time_str(in_state, t[NR_RUNSTATES], sizeof(t[0])),
+           sched_time_str(r.time[RUNSTATE_running], t[RUNSTATE_running], sizeof(t[0])),
+           sched_time_str(r.time[RUNSTATE_runnable], t[RUNSTATE_runnable], sizeof(t[0])),
+           sched_time_str(r.time[RUNSTATE_blocked], t[RUNSTATE_blocked], sizeof(t[0])),
+           sched_time_str(r.time[RUNSTATE_offline], t[RUNSTATE_offline], sizeof(t[0])));
+    printk("    hard affinity %s, soft affinity %s; pause flags %s, pause count %d\n",
+           sched_cpus_str(&v->cpu_hard_affinity, hard, sizeof(hard)),
+           sched_cpus_str(&v->cpu_soft_affinity, soft, sizeof(soft)),
+           sched_pause_flags_str(flags, pf, sizeof(pf)), ACCESS_ONCE(v->pause_count));
+}
+
+/* One domain, with the pool configuration lock held (its pool is stable). */
+static void sched_dump_domain(struct domain *d, void *arg)
+{
+    struct scheduler *s = &d->cpupool->sched;
+    unsigned int *count = arg, i;
+    s_time_t now = NOW();
+
+    (*count)++;
+    printk("Domain %u \"%s\": pool %u, %u vCPU slot(s), pause count %d%s\n", d->domain_id,
+           d->name, d->cpupool->id, d->max_vcpus, ACCESS_ONCE(d->pause_count),
+           d->is_dying ? ", dying" : "");
+    if (!keyhandler_trylock(&s->lock)) {
+        printk("  vCPUs: (busy)\n");
+        return;
+    }
+    for (i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            sched_dump_vcpu(d->vcpu[i], now);
+    spin_unlock(&s->lock);
+}
+
+/* Debug key 'q'. */
+static void sched_dump_domains(unsigned char key)
+{
+    unsigned int count = 0;
+
+    if (cpupool_for_each_domain(sched_dump_domain, &count))
+        printk("Domains: (busy)\n");
+    else if (!count)
+        printk("Domains: none\n");
+}
+
 /* ------------------------------------------------------- CPUs and boot */
 
 void sched_cpu_start(unsigned int cpu)
@@ -284,6 +395,8 @@ void scheduler_init(void)
     if (cpupool_init(name))
         panic("scheduler: cannot create pool 0 with the %s scheduler", name);
     printk("Scheduler: %s\n", name);
+    register_keyhandler('r', cpupool_dump_runqs, "run queues of each CPU pool");
+    register_keyhandler('q', sched_dump_domains, "domains and their vCPUs");
     sched_cpu_start(smp_processor_id());
     __atomic_store_n(&scheduler_ready, true, __ATOMIC_RELEASE);
 }

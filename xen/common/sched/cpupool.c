@@ -7,6 +7,7 @@
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
+#include <xen/keyhandler.h>
 #include <xen/sched-if.h>
 
 /* Every scheduler there is; sched= and cpupool-sched name one of them. */
@@ -449,4 +450,69 @@ int cpupool_move_domain(struct domain *d, unsigned int poolid)
     sched_free(vdata, vdata_size);
     spin_unlock(&cpupool_lock);
     return rc;
+}
+
+/* ---------------------------------------------------------------- dumps */
+
+/* One pool, its scheduler lock held. */
+static void cpupool_dump_pool(struct cpupool *c)
+{
+    struct scheduler *s = &c->sched;
+    char cpus[64], name[SCHED_VCPU_STR_LEN];
+    unsigned int cpu;
+
+    printk("CPU pool %u: scheduler %s, CPUs %s, %u domain(s)\n", c->id, s->ops->name,
+           cpumask_empty(&s->cpus) ? "none" : cpumask_format_list(&s->cpus, cpus, sizeof(cpus)),
+           c->n_dom);
+    if (s->ops->dump_runq)
+        s->ops->dump_runq(s);
+    for_each_cpu(cpu, &s->cpus) {
+        const struct sched_pcpu *sr = &sched_pcpu[cpu];
+
+        printk("  CPU%u: current %s, %lu switches\n", cpu,
+               sched_vcpu_str(sr->curr, name, sizeof(name)), sr->nr_switches);
+        if (s->ops->dump_cpu)
+            s->ops->dump_cpu(s, cpu);
+    }
+}
+
+void cpupool_dump_runqs(unsigned char key)
+{
+    cpumask_t pooled, rest;
+    struct cpupool *c;
+    char cpus[64];
+
+    if (!keyhandler_trylock(&cpupool_lock)) {
+        printk("CPU pools: (busy)\n");
+        return;
+    }
+    cpumask_clear(&pooled);
+    for (c = cpupool_list; c; c = c->next) {
+        /* Changes only under cpupool_lock: readable without the pool's own. */
+        cpumask_or(&pooled, &pooled, &c->sched.cpus);
+        if (!keyhandler_trylock(&c->sched.lock)) {
+            printk("CPU pool %u: (busy)\n", c->id);
+            continue;
+        }
+        cpupool_dump_pool(c);
+        spin_unlock(&c->sched.lock);
+    }
+    spin_unlock(&cpupool_lock);
+    cpumask_andnot(&rest, &cpu_online_map, &pooled);
+    if (!cpumask_empty(&rest))
+        printk("CPUs in no pool (idle): %s\n", cpumask_format_list(&rest, cpus, sizeof(cpus)));
+}
+
+int cpupool_for_each_domain(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+    struct cpupool *c;
+    struct domain *d;
+
+    if (!keyhandler_trylock(&cpupool_lock))
+        return -EBUSY;
+    for (c = cpupool_list; c; c = c->next)
+        for (d = c->domains; d; d = d->next_in_pool)
+            fn(d, arg);
+    spin_unlock(&cpupool_lock);
+    return 0;
 }

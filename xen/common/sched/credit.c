@@ -571,6 +571,61 @@ static int csched_adjust_domain(struct scheduler *s, struct domain *d,
     return 0;
 }
 
+/* --------------------------------------------------------------- dumps */
+
+static const char *const csched_pri_names[] = {
+    [CSCHED_PRI_IDLE] = "IDLE",
+    [CSCHED_PRI_OVER] = "OVER",
+    [CSCHED_PRI_UNDER] = "UNDER",
+    [CSCHED_PRI_BOOST] = "BOOST",
+};
+
+/* "d1v2 UNDER credit 1234 us (weight 256)": credit as of its last charge. */
+static void csched_dump_vcpu(const char *prefix, const struct csched_vcpu *svc)
+{
+    char name[SCHED_VCPU_STR_LEN];
+
+    printk("%s%s %s credit %ld us (weight %u%s)%s\n", prefix,
+           sched_vcpu_str(svc->vcpu, name, sizeof(name)), csched_pri_names[svc->pri],
+           (long)(svc->credit / MICROSECS(1)), svc->dom->weight, svc->dom->cap ? ", capped" : "",
+           svc->yielding ? ", yielding" : "");
+}
+
+static void csched_dump_runq(struct scheduler *s)
+{
+    struct csched_priv *priv = csched_priv(s);
+    struct sched_list *pos;
+    unsigned int nr = 0, nr_parked = 0;
+
+    sched_list_for_each(pos, &priv->all)
+        nr++;
+    sched_list_for_each(pos, &priv->parked)
+        nr_parked++;
+    printk("  credit: time slice %ld ms, last refill %ld ms ago; %u vCPUs, %u parked (capped, in debt)\n",
+           (long)(priv->tslice / MILLISECS(1)), (long)((NOW() - priv->last_refill) / MILLISECS(1)),
+           nr, nr_parked);
+    sched_list_for_each(pos, &priv->parked)
+        csched_dump_vcpu("    parked: ", csched_runq_entry(pos));
+}
+
+static void csched_dump_cpu(struct scheduler *s, unsigned int cpu)
+{
+    struct csched_pcpu *pc = csched_pcpu(cpu);
+    struct vcpu *curr = sched_cpu_curr(cpu);
+    struct sched_list *pos;
+    unsigned int i = 0;
+
+    if (!is_idle_vcpu(curr))
+        csched_dump_vcpu("    running: ", csched_vcpu(curr));
+    printk("    run queue: %u\n", pc->nr_queued);
+    sched_list_for_each(pos, &pc->runq) {
+        char prefix[16];
+
+        snprintf(prefix, sizeof(prefix), "    %3u: ", ++i);
+        csched_dump_vcpu(prefix, csched_runq_entry(pos));
+    }
+}
+
 /* --------------------------------------------------------- CPUs, pools */
 
 static void *csched_alloc_pdata(struct scheduler *s, unsigned int cpu)
@@ -651,4 +706,6 @@ const struct scheduler_ops sched_credit_ops = {
     .yield = csched_yield,
     .affinity_changed = csched_affinity_changed,
     .do_schedule = csched_do_schedule,
+    .dump_runq = csched_dump_runq,
+    .dump_cpu = csched_dump_cpu,
 };

@@ -215,6 +215,34 @@ static void null_affinity_changed(struct scheduler *s, struct vcpu *v)
     }
 }
 
+static void null_dump_runq(struct scheduler *s)
+{
+    struct sched_list *pos;
+    unsigned int n = 0;
+
+    sched_list_for_each(pos, &null_priv(s)->waitq)
+        n++;
+    printk("  null: %u vCPU(s) waiting for a free CPU\n", n);
+    sched_list_for_each(pos, &null_priv(s)->waitq) {
+        struct null_vcpu *nv = sched_list_entry(pos, struct null_vcpu, wait_link);
+        char name[SCHED_VCPU_STR_LEN];
+
+        printk("    waiting: %s\n", sched_vcpu_str(nv->vcpu, name, sizeof(name)));
+    }
+}
+
+static void null_dump_cpu(struct scheduler *s, unsigned int cpu)
+{
+    const struct vcpu *v = null_pcpu(cpu)->assigned;
+    char name[SCHED_VCPU_STR_LEN];
+
+    if (v)
+        printk("    assigned to %s (%s)\n", sched_vcpu_str(v, name, sizeof(name)),
+               vcpu_runnable(v) ? "runnable" : "not runnable");
+    else
+        printk("    free\n");
+}
+
 static void *null_alloc_pdata(struct scheduler *s, unsigned int cpu)
 {
     return sched_alloc(sizeof(struct null_pcpu));
@@ -277,4 +305,6 @@ const struct scheduler_ops sched_null_ops = {
     .yield = null_yield,
     .affinity_changed = null_affinity_changed,
     .do_schedule = null_do_schedule,
+    .dump_runq = null_dump_runq,
+    .dump_cpu = null_dump_cpu,
 };

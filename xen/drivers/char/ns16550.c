@@ -54,8 +54,10 @@ static void ns16550_putc(void *dev, char c)
 static int ns16550_getc(void *dev)
 {
     struct ns16550 *u = dev;
+    uint8_t lsr = inb((uint16_t)(u->io_base + UART_LSR));
 
-    if (!(inb((uint16_t)(u->io_base + UART_LSR)) & LSR_DR))
+    /* All ones: nothing answers at this port (no UART), not a waiting byte. */
+    if (lsr == 0xff || !(lsr & LSR_DR))
         return -1;
     return inb((uint16_t)(u->io_base + UART_RBR));
 }

@@ -156,6 +156,22 @@ void do_trap(struct cpu_user_regs *regs);
 void show_call_trace(unsigned long rip, unsigned long rbp);
 /* The same from the caller's own frame (for panic and BUG paths). */
 void show_current_call_trace(void);
+/* Registers (with symbols) and call trace of a saved frame. */
+void show_execution_state(const struct cpu_user_regs *regs);
+/* The same for the running code: a snapshot taken in this call. */
+void show_current_execution_state(void);
+/*
+ * The frame of the interrupt being handled on this CPU (what it was doing
+ * when interrupted), or NULL outside interrupt handlers.  Lets a function
+ * run by on_selected_cpus() report where its target was.
+ */
+struct cpu_user_regs *get_irq_regs(void);
+/*
+ * entry.S: the caller's registers as at this call: RIP is the return
+ * address, RSP the value after the return; the caller-saved registers
+ * hold whatever the call left in them.
+ */
+void regs_save_current(struct cpu_user_regs *regs);
 #endif /* !__ASSEMBLY__ */
 
 #endif

@@ -16,6 +16,18 @@ size_t console_read_ring(char *buf, size_t size);
 void console_flush(void);
 /* Emergency mode: drop locks, print synchronously (panic, fatal traps). */
 void console_force_unlock(void);
+/*
+ * Once timers work: poll serial input every 10 ms on this CPU.  Input goes
+ * to console_input().
+ */
+void console_init_postirq(void);
+/*
+ * One character typed on the console, for whoever has the input focus:
+ * the hypervisor's debug keys (keyhandler.h) for now.  Ctrl-A three times
+ * in a row switches the focus (to domain consoles, once they exist) and
+ * is not passed on.  Called on one CPU only (the poll timer's).
+ */
+void console_input(char c);
 
 /* Serial port drivers register a put/get pair. */
 struct serial_port_ops {

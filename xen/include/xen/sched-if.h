@@ -116,12 +116,22 @@ struct scheduler_ops {
      * The next vCPU for `cpu` (its idle vCPU if none) and for how long.
      * prev is what ran there until now (idle or a vCPU of this pool); if it
      * is still runnable the scheduler keeps it: chooses it again, queues
-     * it, or moves it to a CPU it may use.  The result must be runnable,
-     * have processor == cpu, allow cpu in its hard affinity, and not run
+     * it, or moves it to a CPU it may use.  The result must be runnable
+     * (or have a pause in flight: see sched_check_decision), have
+     * processor == cpu, allow cpu in its hard affinity, and not run
      * elsewhere.
      */
     struct sched_decision (*do_schedule)(struct scheduler *s, unsigned int cpu,
                                          struct vcpu *prev, s_time_t now);
+
+    /*
+     * Debug key 'r' (optional), with the lock held: dump_runq prints the
+     * instance's settings and the vCPUs that wait for no CPU in
+     * particular; dump_cpu what waits for `cpu` (its run queue, or the
+     * vCPU the CPU is reserved for).
+     */
+    void (*dump_runq)(struct scheduler *s);
+    void (*dump_cpu)(struct scheduler *s, unsigned int cpu);
 };
 
 /* A scheduler instance; each CPU pool has one. */
@@ -230,6 +240,10 @@ void sched_wait_cpu_idle(unsigned int cpu);
 void sched_cpu_start(unsigned int cpu);
 extern bool scheduler_ready;        /* scheduler_init() done: other CPUs may join */
 
+/* "d5v1", or "idle" for an idle vCPU: how dumps name a vCPU.  Returns buf. */
+#define SCHED_VCPU_STR_LEN 24
+const char *sched_vcpu_str(const struct vcpu *v, char *buf, size_t len);
+
 /* Zeroed memory for scheduler data (whole pages until a small-object allocator exists). */
 void *sched_alloc(size_t size);
 void sched_free(void *p, size_t size);
@@ -237,6 +251,14 @@ void sched_free(void *p, size_t size);
 /* Boot-time pool set-up (cpupool.c): the pool lock and pool 0. */
 int cpupool_init(const char *sched_name);
 struct cpupool *cpupool_find(unsigned int poolid);
+/* Debug key 'r': every pool, its scheduler and CPUs, and what each CPU runs and queues. */
+void cpupool_dump_runqs(unsigned char key);
+/*
+ * For debug keys: fn(d, arg) on every domain of every pool, in pool
+ * order, with the pool configuration lock held (no domain comes, goes
+ * or changes pools meanwhile).  -EBUSY if that lock stayed busy.
+ */
+int cpupool_for_each_domain(void (*fn)(struct domain *d, void *arg), void *arg);
 
 /*
  * What the run loop's environment provides.  In the hypervisor: runloop.c
@@ -251,5 +273,14 @@ void sched_run_for(s_time_t duration);
 bool sched_selftest_pin(void);
 bool sched_selftest_null(void);
 bool sched_selftest_credit(void);
+/*
+ * For selftest=keys-wait: a test domain named `name` whose busy vCPUs
+ * keep pool 0's CPUs occupied (one more vCPU than CPUs, the first pinned
+ * to the first CPU), so that debug keys have something to show; NULL if
+ * it cannot be made.  Stop destroys it.
+ */
+struct stest_domain;
+struct stest_domain *sched_selftest_load_start(const char *name);
+void sched_selftest_load_stop(struct stest_domain *sd);
 
 #endif

@@ -69,8 +69,11 @@ struct vcpu {
     /* Room for: event channel upcall state, timers. */
 };
 
+#define DOMAIN_NAME_LEN 32
+
 struct domain {
     domid_t domain_id;
+    char name[DOMAIN_NAME_LEN];     /* for the console (debug key 'q'); "" if it has none */
     unsigned int max_vcpus;
     struct vcpu **vcpu;             /* max_vcpus slots, NULL until created */
 
@@ -83,7 +86,16 @@ struct domain {
 
     struct hvm_domain hvm;
 
-    /* Room for: name, UUID handle, memory accounting, capabilities. */
+    /* Identity, memory and life cycle: common/domain.c (xen/domain.h). */
+    uint8_t handle[16];             /* UUID */
+    uint64_t tot_pages;             /* RAM frames it owns: 64-bit for terabyte guests */
+    uint64_t max_pages;
+    struct domain *next_in_list;    /* the domain list, guarded by domlist_lock */
+    struct domain_extents *extents; /* the allocations backing its RAM */
+    bool is_shutting_down;
+    unsigned int shutdown_code;     /* SHUTDOWN_* of public/sched.h */
+
+    /* Room for: capabilities. */
 };
 
 /* Weights and caps of a domain (the credit scheduler's; others may refuse). */

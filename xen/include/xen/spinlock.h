@@ -24,6 +24,17 @@ static inline void spin_unlock(spinlock_t *l)
     __atomic_store_n(&l->head, (uint16_t)(l->head + 1), __ATOMIC_RELEASE);
 }
 
+/* Take the lock only if nobody holds it or waits for it; true if taken. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+    uint16_t head = __atomic_load_n(&l->head, __ATOMIC_RELAXED);
+    uint16_t expected = head;
+
+    /* Free means tail == head: take ticket `head` by moving tail past it. */
+    return __atomic_compare_exchange_n(&l->tail, &expected, (uint16_t)(head + 1), false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline bool spin_is_locked(const spinlock_t *l)
 {
     return l->head != l->tail;

@@ -47,6 +47,8 @@ void kill_timer(struct timer *t);
 bool timer_is_active(const struct timer *t);
 
 void timer_init(void);              /* boot: the softirq and CPU 0's queue */
+/* For debug keys: each online CPU's queue, its length and earliest timer. */
+void timer_dump_queues(void);
 /* Give `cpu` its heap before it comes up (CPU bring-up code); -ENOMEM is survivable. */
 int timer_init_cpu(unsigned int cpu);
 

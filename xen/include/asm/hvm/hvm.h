@@ -146,7 +146,10 @@ struct hvm_function_table {
 extern const struct hvm_function_table *hvm_funcs;
 extern bool hvm_enabled;
 
-/* Boot: detect VMX or SVM, fill hvm_funcs, enable on the boot CPU. */
+/*
+ * Boot, once every CPU is up: detect VMX or SVM, fill hvm_funcs, enable it
+ * on every online CPU.  -ENODEV (and a clear message) if guests cannot run.
+ */
 int hvm_init(void);
 
 #define HVM_CALL(fn, ...) (hvm_funcs->fn(__VA_ARGS__))
@@ -157,5 +160,23 @@ static inline void hvm_inject_event(struct vcpu *v, const struct hvm_event *e)
 {
     HVM_CALL(inject_event, v, e);
 }
+
+/*
+ * Vendor probes, called by hvm_init(): each returns its filled table if
+ * the CPU supports it (the boot CPU's features), else NULL.  A vendor
+ * that is not built in is a weak default returning NULL.
+ */
+const struct hvm_function_table *start_svm(void);
+const struct hvm_function_table *start_vmx(void);
+
+/* The v->run hook of HVM vCPUs (vcpu_run.c). */
+void hvm_vcpu_run(struct vcpu *v);
+/* Set up / tear down the HVM side of a domain and of a vCPU (hvm.c). */
+int hvm_domain_initialise(struct domain *d);
+void hvm_domain_destroy(struct domain *d);
+int hvm_vcpu_initialise(struct vcpu *v);
+void hvm_vcpu_destroy(struct vcpu *v);
+/* Queue a hardware exception for the next VM entry. */
+void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 
 #endif

@@ -1,0 +1,389 @@
+/*
+ * Vendor-neutral VM exit handlers: CPUID, MSRs, port I/O, HLT, the
+ * hypercall gate, nested page faults, and the fatal ones.  Each returns 0
+ * to keep running the vCPU, or a negative value when it must stop.
+ */
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/domain.h>
+#include <xen/errno.h>
+#include <xen/p2m.h>
+#include <asm/processor.h>
+#include <xen/mm.h>
+#include <asm/page.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/cpuid.h>
+#include <asm/hvm/msr.h>
+#include <asm/hvm/support.h>
+
+#define X86_EFLAGS_IF (1ULL << 9)
+/* Vectors (asm/traps.h has them too, but also PFEC names that guest_walk.h defines). */
+#define HVM_EXC_UD 6
+#define HVM_EXC_GP 13
+#define PUBLIC_SHUTDOWN_poweroff 0
+#define PUBLIC_SHUTDOWN_crash 3
+
+static const struct hvm_insn_match insn_cpuid = { INSN_MAP_0F, 0xa2, -1, "CPUID" };
+static const struct hvm_insn_match insn_rdmsr = { INSN_MAP_0F, 0x32, -1, "RDMSR" };
+static const struct hvm_insn_match insn_wrmsr = { INSN_MAP_0F, 0x30, -1, "WRMSR" };
+static const struct hvm_insn_match insn_hlt = { INSN_MAP_1BYTE, 0xf4, -1, "HLT" };
+/* VMCALL (0f 01 c1) or VMMCALL (0f 01 d9): the exit already says which family. */
+static const struct hvm_insn_match insn_hypercall = { INSN_MAP_0F, 0x01, -1, "VMCALL/VMMCALL" };
+
+static inline void gp_fault(struct vcpu *v)
+{
+    hvm_inject_exception(v, HVM_EXC_GP, true, 0);
+}
+
+int hvm_exit_nothing(struct vcpu *v, struct hvm_exit *exit)
+{
+    return 0;
+}
+
+/* ---------------------------------------------------------------- CPUID */
+
+int hvm_exit_cpuid(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct hvm_gprs *g = &v->hvm.gprs;
+    uint32_t leaf = (uint32_t)g->rax, sub = (uint32_t)g->rcx;
+    struct hvm_cpuid_ctx ctx = { .vcpu_id = v->vcpu_id, .domid = v->domain->domain_id };
+    struct cpuid_leaf host = { 0 }, out;
+    struct cpuid_regs r;
+
+    cpuid(0, &r);
+    ctx.host_max_basic = r.a;
+    cpuid(0x80000000U, &r);
+    ctx.host_max_ext = r.a;
+    if (hvm_cpuid_needs_host(leaf)) {
+        cpuid_count(leaf, sub, &r);
+        host.a = r.a;
+        host.b = r.b;
+        host.c = r.c;
+        host.d = r.d;
+    }
+    hvm_cpuid_policy(leaf, sub, &host, &ctx, &out);
+    if (hvm_skip_insn(v, exit, &insn_cpuid))
+        return -EINVAL;
+    g->rax = out.a;
+    g->rbx = out.b;
+    g->rcx = out.c;
+    g->rdx = out.d;
+    return 0;
+}
+
+/* ----------------------------------------------------------------- MSRs */
+
+static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
+{
+    uint8_t *page = alloc_xenheap_pages(0);
+    int rc;
+
+    if (!page)
+        return -ENOMEM;
+    hvm_hypercall_page_fill(page, hvm_funcs->write_hypercall_insn);
+    rc = domain_copy_to_gpa(v->domain, gpa, page, PAGE_SIZE);
+    free_xenheap_pages(page, 0);
+    return rc;
+}
+
+static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    const struct hvm_msr_desc *d = hvm_msr_lookup(msr);
+
+    switch (d->kind) {
+    case HVM_MSR_ZERO:
+        *val = 0;
+        return 0;
+    case HVM_MSR_CONST:
+        *val = d->value;
+        return 0;
+    case HVM_MSR_EFER:
+        *val = hvm_funcs->get_efer(v);
+        return 0;
+    case HVM_MSR_APIC_BASE:
+        *val = HVM_LAPIC_BASE | MSR_APIC_BASE_ENABLE | (v->vcpu_id ? 0 : MSR_APIC_BASE_BSP);
+        return 0;
+    case HVM_MSR_HYPERCALL_PAGE:
+        *val = 0;
+        return 0;
+    case HVM_MSR_TSC:
+        *val = rdtsc();
+        return 0;
+    case HVM_MSR_TSC_AUX:
+        *val = v->hvm.tsc_aux;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    const struct hvm_msr_desc *d = hvm_msr_lookup(msr);
+
+    switch (d->kind) {
+    case HVM_MSR_ZERO:
+    case HVM_MSR_CONST:
+    case HVM_MSR_TSC:
+        return 0;
+    case HVM_MSR_EFER:
+        return hvm_funcs->set_efer(v, val);
+    case HVM_MSR_TSC_AUX:
+        if (val >> 32)
+            return -EINVAL;
+        v->hvm.tsc_aux = (uint32_t)val;
+        wrmsr(MSR_TSC_AUX, val);
+        return 0;
+    case HVM_MSR_APIC_BASE:
+        /* Only the reset value: no relocation, no x2APIC, no disabling yet. */
+        return (val & ~MSR_APIC_BASE_BSP) == (HVM_LAPIC_BASE | MSR_APIC_BASE_ENABLE) ? 0 : -EINVAL;
+    case HVM_MSR_HYPERCALL_PAGE:
+        /* Xen's layout: page frame in the high bits, page index (0 only) in the low 12. */
+        if (val & 0xfff)
+            return -EINVAL;
+        v->hvm.hypercall_page_gpa = val;
+        if (write_hypercall_page(v, val)) {
+            printk(XENLOG_G_WARNING "d%u: hypercall page at %#lx is not RAM\n",
+                   v->domain->domain_id, (unsigned long)val);
+            return -EINVAL;
+        }
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+int hvm_exit_msr_read(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct hvm_gprs *g = &v->hvm.gprs;
+    uint64_t val;
+
+    if (msr_read(v, (uint32_t)g->rcx, &val)) {
+        gp_fault(v);
+        return 0;
+    }
+    if (hvm_skip_insn(v, exit, &insn_rdmsr))
+        return -EINVAL;
+    g->rax = (uint32_t)val;
+    g->rdx = val >> 32;
+    return 0;
+}
+
+int hvm_exit_msr_write(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct hvm_gprs *g = &v->hvm.gprs;
+    uint64_t val = (uint32_t)g->rax | (g->rdx << 32);
+
+    if (msr_write(v, (uint32_t)g->rcx, val)) {
+        gp_fault(v);
+        return 0;
+    }
+    return hvm_skip_insn(v, exit, &insn_wrmsr) ? -EINVAL : 0;
+}
+
+/* ------------------------------------------------------------- port I/O */
+
+int hvm_exit_io(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct hvm_gprs *g = &v->hvm.gprs;
+    unsigned int size = exit->u.io.size;
+    uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+    uint64_t val = g->rax & mask;
+
+    if (exit->u.io.string) {
+        domain_crash(v->domain, v, "string port I/O (%s port %#x) is not emulated",
+                     exit->u.io.in ? "INS" : "OUTS", exit->u.io.port);
+        return -EOPNOTSUPP;
+    }
+    if (!exit->insn_len) {
+        domain_crash(v->domain, v, "I/O exit without a next RIP");
+        return -EINVAL;
+    }
+    hvm_portio(v, exit->u.io.port, size, exit->u.io.in, &val);
+    if (exit->u.io.in) {
+        /* IN to EAX zero-extends; to AL/AX keeps the other bits. */
+        if (size == 4)
+            g->rax = (uint32_t)val;
+        else
+            g->rax = (g->rax & ~mask) | (val & mask);
+    }
+    return hvm_skip_insn(v, exit, NULL);
+}
+
+/* ------------------------------------------------------------------ HLT */
+
+/* Every vCPU of d halted with interrupts off (or never started): nothing can wake it. */
+static bool all_vcpus_dead(struct domain *d)
+{
+    unsigned int i;
+
+    for (i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *w = d->vcpu[i];
+
+        if (w && !w->hvm.halted_irq_off && !(ACCESS_ONCE(w->pause_flags) & VPF_down))
+            return false;
+    }
+    return true;
+}
+
+int hvm_exit_hlt(struct vcpu *v, struct hvm_exit *exit)
+{
+    if (hvm_skip_insn(v, exit, &insn_hlt))
+        return -EINVAL;
+    if (!(hvm_funcs->get_rflags(v) & X86_EFLAGS_IF)) {
+        /* No NMI or INIT source exists yet: this vCPU is done. */
+        v->hvm.halted_irq_off = true;
+        if (all_vcpus_dead(v->domain)) {
+            domain_shutdown(v->domain, PUBLIC_SHUTDOWN_poweroff);
+            return -EINVAL;
+        }
+    }
+    /* Sleep until the vLAPIC has something for it (its timer unblocks it). */
+    if (vlapic_pending_irq(v) >= 0 && !v->hvm.halted_irq_off)
+        return 0;
+    vcpu_block(v);
+    /* The timer may have fired between the check and the block. */
+    if (vlapic_pending_irq(v) >= 0 && !v->hvm.halted_irq_off)
+        vcpu_unblock(v);
+    return 0;
+}
+
+/* ------------------------------------------------------------ hypercalls */
+
+typedef long (*hypercall_fn_t)(struct vcpu *v, const uint64_t args[5]);
+#define NR_HYPERCALLS 64
+/* Filled by the Xen ABI work: one row per hypercall. */
+static const hypercall_fn_t hypercall_table[NR_HYPERCALLS];
+
+int hvm_exit_hypercall(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct hvm_gprs *g = &v->hvm.gprs;
+    bool is64 = hvm_cpu_mode(v) == CPU_MODE_64;
+    uint64_t nr = is64 ? g->rax : (uint32_t)g->rax;
+    uint64_t args[5];
+    long ret;
+
+    if (hvm_skip_insn(v, exit, &insn_hypercall))
+        return -EINVAL;
+    if (hvm_get_cpl(v) != 0) {
+        ret = -EPERM;
+        goto out;
+    }
+    if (is64) {
+        args[0] = g->rdi; args[1] = g->rsi; args[2] = g->rdx; args[3] = g->r10; args[4] = g->r8;
+    } else {
+        args[0] = (uint32_t)g->rbx; args[1] = (uint32_t)g->rcx; args[2] = (uint32_t)g->rdx;
+        args[3] = (uint32_t)g->rsi; args[4] = (uint32_t)g->rdi;
+    }
+    if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
+        ret = -ENOSYS;
+    else
+        ret = hypercall_table[nr](v, args);
+out:
+    g->rax = is64 ? (uint64_t)ret : (uint32_t)ret;
+    return 0;
+}
+
+/* ------------------------------------------------- nested page faults */
+
+static int emulate_lapic_access(struct vcpu *v, struct hvm_exit *exit)
+{
+    uint8_t bytes[INSN_MAX_LEN];
+    struct insn_info ii;
+    struct mmio_insn mi;
+    unsigned int avail, offset = (unsigned int)(exit->u.npf.gpa & 0xfff);
+    int rc = hvm_fetch_insn(v, bytes, &avail, &ii);
+
+    if (rc < 0)
+        return rc == -EFAULT ? 0 : rc;
+    rc = mmio_decode(bytes, avail, hvm_cpu_mode(v), &mi);
+    if (rc < 0 || mi.size != 4 || (offset & 0xf)) {
+        domain_crash(v->domain, v, "LAPIC access at %#lx: unsupported instruction or size (%d)",
+                     (unsigned long)exit->u.npf.gpa, rc);
+        return -EINVAL;
+    }
+    switch (mi.kind) {
+    case MMIO_LOAD:
+        hvm_set_gpr(v, mi.reg, mmio_reg_result(&mi, hvm_get_gpr(v, mi.reg),
+                                               vlapic_read(v, offset)));
+        break;
+    case MMIO_STORE:
+    case MMIO_STORE_IMM:
+        vlapic_write(v, offset, (uint32_t)mmio_store_value(&mi, hvm_get_gpr(v, mi.reg)));
+        break;
+    case MMIO_XCHG: {
+        uint32_t old = vlapic_read(v, offset);
+
+        vlapic_write(v, offset, (uint32_t)mmio_store_value(&mi, hvm_get_gpr(v, mi.reg)));
+        hvm_set_gpr(v, mi.reg, mmio_reg_result(&mi, hvm_get_gpr(v, mi.reg), old));
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+    exit->insn_len = mi.len;
+    return hvm_skip_insn(v, exit, NULL);
+}
+
+int hvm_exit_npf(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct domain *d = v->domain;
+    uint64_t gpa = exit->u.npf.gpa;
+    p2m_type_t t;
+
+    p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
+    if (t == p2m_populate_on_demand) {
+        if (domain_populate_ram(d, gpa >> PAGE_SHIFT, 1) == 0)
+            return 0;
+        domain_crash(d, v, "out of memory backing gpa %#lx", (unsigned long)gpa);
+        return -ENOMEM;
+    }
+    if (hvm_is_lapic_gpa(gpa))
+        return emulate_lapic_access(v, exit);
+    domain_crash(d, v, "bad memory access: gpa %#lx rip %#lx (%s), p2m type %u",
+                 (unsigned long)gpa, (unsigned long)hvm_get_rip(v),
+                 exit->u.npf.write ? "write" : exit->u.npf.fetch ? "fetch" : "read",
+                 (unsigned int)t);
+    return -EFAULT;
+}
+
+/* ------------------------------------------------------------- fatal */
+
+int hvm_exit_triple_fault(struct vcpu *v, struct hvm_exit *exit)
+{
+    domain_crash(v->domain, v, "triple fault");
+    return -EFAULT;
+}
+
+int hvm_exit_invalid_state(struct vcpu *v, struct hvm_exit *exit)
+{
+    domain_crash(v->domain, v, "invalid guest state: VM entry failed");
+    return -EFAULT;
+}
+
+int hvm_exit_init(struct vcpu *v, struct hvm_exit *exit)
+{
+    /* No INIT source yet (vLAPIC IPIs come later); a stray one is ignored. */
+    return 0;
+}
+
+int hvm_exit_xsetbv(struct vcpu *v, struct hvm_exit *exit)
+{
+    /* XSAVE is hidden from guests until XCR0 is switched per vCPU. */
+    hvm_inject_exception(v, HVM_EXC_UD, false, 0);
+    return 0;
+}
+
+int hvm_exit_exception(struct vcpu *v, struct hvm_exit *exit)
+{
+    /* Nothing intercepts exceptions yet: reflect it unchanged. */
+    hvm_inject_exception(v, exit->u.exc.vector, false, 0);
+    return 0;
+}
+
+int hvm_exit_unhandled(struct vcpu *v, struct hvm_exit *exit)
+{
+    domain_crash(v->domain, v, "unexpected VM exit (vendor code %#lx)",
+                 (unsigned long)exit->raw_reason);
+    return -EINVAL;
+}

@@ -1,0 +1,497 @@
+/*
+ * The AMD SVM engine: detection, per-CPU enabling, the vendor ops table,
+ * VMRUN with ASID and TLB management, #VMEXIT decoding into struct
+ * hvm_exit, event injection and guest state access through the VMCB.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/string.h>
+#include <xen/sched.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm/svm.h>
+#include <asm/hvm/svm/npt.h>
+
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbx) != 8);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, rbp) != 48);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r8) != 56);
+BUILD_BUG_ON(offsetof(struct hvm_gprs, r15) != 112);
+
+#define CPUID_EXT1_ECX_SVM    (1u << 2)
+#define CPUID_EXT1_EDX_PAGE1G (1u << 26)
+#define MSR_PAT               0x277U
+#define X86_CR4_OSFXSR_BIT    (1UL << 9)
+#define X86_CR0_TS_BIT        (1UL << 3)
+#define X86_CR0_EM_BIT        (1UL << 2)
+
+/* Per CPU: the host save area VMRUN uses, and our own VMSAVE area for the host. */
+static void *hsave_area[NR_CPUS];
+static void *host_vmsave_area[NR_CPUS];
+static uint32_t svm_nr_asids;
+
+static inline struct svm_vcpu *to_svm(struct vcpu *v)
+{
+    return v->hvm.vendor;
+}
+
+static inline struct vmcb *vmcb_of(struct vcpu *v)
+{
+    return to_svm(v)->vmcb;
+}
+
+static int svm_cpu_up(unsigned int cpu)
+{
+    if (cpu >= NR_CPUS || !hsave_area[cpu] || !host_vmsave_area[cpu])
+        return -ENOMEM;
+    /* Guests' x87/SSE state is switched with FXSAVE/FXRSTOR (vcpu_run.c). */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR_BIT);
+    write_cr0(read_cr0() & ~(X86_CR0_TS_BIT | X86_CR0_EM_BIT));
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, virt_to_maddr(hsave_area[cpu]));
+    /* Nested page table memory types index the host PAT. */
+    wrmsr(MSR_PAT, NPT_HOST_PAT);
+    svm_asid_init_cpu(cpu, svm_nr_asids);
+    return 0;
+}
+
+static void svm_cpu_down(void)
+{
+    wrmsr(MSR_VM_HSAVE_PA, 0);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~EFER_SVME);
+}
+
+static int svm_domain_initialise(struct domain *d)
+{
+    struct svm_domain *sd = alloc_xenheap_pages(0);
+    int rc;
+
+    if (!sd)
+        return -ENOMEM;
+    rc = svm_domain_tables_init(sd);
+    if (rc) {
+        free_xenheap_pages(sd, 0);
+        return rc;
+    }
+    d->hvm.vendor = sd;
+    return 0;
+}
+
+static void svm_domain_destroy(struct domain *d)
+{
+    struct svm_domain *sd = d->hvm.vendor;
+
+    if (!sd)
+        return;
+    svm_domain_tables_free(sd);
+    free_xenheap_pages(sd, 0);
+    d->hvm.vendor = NULL;
+}
+
+static int svm_vcpu_initialise(struct vcpu *v)
+{
+    struct svm_vcpu *sv = alloc_xenheap_pages(0);
+
+    if (!sv)
+        return -ENOMEM;
+    sv->vmcb = alloc_xenheap_pages(0);
+    if (!sv->vmcb) {
+        free_xenheap_pages(sv, 0);
+        return -ENOMEM;
+    }
+    sv->vmcb_pa = virt_to_maddr(sv->vmcb);
+    sv->asid_cpu = ~0u;
+    v->hvm.vendor = sv;
+    svm_vmcb_init(v, sv->vmcb, v->domain->hvm.vendor);
+    return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+    struct svm_vcpu *sv = to_svm(v);
+
+    if (!sv)
+        return;
+    free_xenheap_pages(sv->vmcb, 0);
+    free_xenheap_pages(sv, 0);
+    v->hvm.vendor = NULL;
+}
+
+/* ------------------------------------------------------------ exits */
+
+static void decode_ioio(const struct vmcb *vmcb, struct hvm_exit *e)
+{
+    uint64_t info = vmcb->exitinfo1;
+    unsigned int sz = (unsigned int)((info & IOIO_SZ_MASK) >> IOIO_SZ_SHIFT);
+
+    e->reason = HVM_EXIT_IO;
+    e->u.io.port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+    e->u.io.size = (uint8_t)(sz & 4 ? 4 : sz & 2 ? 2 : 1);
+    e->u.io.in = info & IOIO_TYPE_IN;
+    e->u.io.string = info & IOIO_STR;
+    e->u.io.rep = info & IOIO_REP;
+    /* EXITINFO2 holds the next RIP whether or not NRIPS exists. */
+    if (vmcb->exitinfo2 > vmcb->rip && vmcb->exitinfo2 - vmcb->rip <= 15)
+        e->insn_len = (unsigned int)(vmcb->exitinfo2 - vmcb->rip);
+}
+
+static void svm_decode_exit(const struct vmcb *vmcb, struct hvm_exit *e, bool nrips)
+{
+    uint64_t code = vmcb->exitcode;
+
+    memset(e, 0, sizeof(*e));
+    e->raw_reason = code;
+    if (nrips && vmcb->next_rip > vmcb->rip && vmcb->next_rip - vmcb->rip <= 15)
+        e->insn_len = (unsigned int)(vmcb->next_rip - vmcb->rip);
+
+    switch (code) {
+    case VMEXIT_INTR:
+        e->reason = HVM_EXIT_EXTINT;
+        break;
+    case VMEXIT_NMI:
+        e->reason = HVM_EXIT_NMI;
+        break;
+    case VMEXIT_SMI:
+        e->reason = HVM_EXIT_NONE;
+        break;
+    case VMEXIT_VINTR:
+        e->reason = HVM_EXIT_NONE;
+        break;
+    case VMEXIT_CPUID:
+        e->reason = HVM_EXIT_CPUID;
+        break;
+    case VMEXIT_MSR:
+        e->reason = vmcb->exitinfo1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
+        break;
+    case VMEXIT_IOIO:
+        decode_ioio(vmcb, e);
+        break;
+    case VMEXIT_HLT:
+        e->reason = HVM_EXIT_HLT;
+        break;
+    case VMEXIT_VMMCALL:
+        e->reason = HVM_EXIT_HYPERCALL;
+        break;
+    case VMEXIT_NPF:
+        e->reason = HVM_EXIT_NPF;
+        e->u.npf.gpa = vmcb->exitinfo2;
+        e->u.npf.write = vmcb->exitinfo1 & NPF_WRITE;
+        e->u.npf.fetch = vmcb->exitinfo1 & NPF_FETCH;
+        e->u.npf.read = !e->u.npf.write && !e->u.npf.fetch;
+        break;
+    case VMEXIT_SHUTDOWN:
+        e->reason = HVM_EXIT_TRIPLE_FAULT;
+        break;
+    case VMEXIT_INVALID:
+        e->reason = HVM_EXIT_INVALID_STATE;
+        break;
+    case VMEXIT_INIT:
+        e->reason = HVM_EXIT_INIT;
+        break;
+    case VMEXIT_XSETBV:
+        e->reason = HVM_EXIT_XSETBV;
+        break;
+    case VMEXIT_PAUSE:
+        e->reason = HVM_EXIT_PAUSE;
+        break;
+    default:
+        if (code >= VMEXIT_EXCEPTION_DE && code < VMEXIT_EXCEPTION_DE + 32) {
+            e->reason = HVM_EXIT_EXCEPTION;
+            e->u.exc.vector = (uint8_t)(code - VMEXIT_EXCEPTION_DE);
+            e->u.exc.error = (uint32_t)vmcb->exitinfo1;
+            e->u.exc.cr2 = vmcb->exitinfo2;
+        } else {
+            /* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT and anything unexpected. */
+            e->reason = HVM_EXIT_UNHANDLED;
+        }
+        break;
+    }
+}
+
+static bool svm_has_nrips;
+
+static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct svm_vcpu *sv = to_svm(v);
+    struct vmcb *vmcb = sv->vmcb;
+    struct p2m *p2m = &v->domain->hvm.p2m;
+    uint64_t gen;
+    bool fresh = false;
+
+    /* Changed nested translations: drop this vCPU's TLB entries by taking a clean ASID. */
+    p2m->hw_loaded = true;
+    gen = __atomic_load_n(&p2m->tlb_gen, __ATOMIC_ACQUIRE);
+    if (gen != sv->tlb_gen_seen) {
+        sv->tlb_gen_seen = gen;
+        fresh = true;
+    }
+    svm_asid_handle_vmrun(v, vmcb, fresh);
+
+    /* An event whose delivery an exit interrupted goes first. */
+    if (sv->reinject && !(vmcb->eventinj & EVENTINJ_VALID))
+        vmcb->eventinj = sv->reinject;
+    sv->reinject = 0;
+
+    vmcb->rax = v->hvm.gprs.rax;
+    svm_vmrun(sv->vmcb_pa, &v->hvm.gprs, virt_to_maddr(host_vmsave_area[smp_processor_id()]));
+    v->hvm.gprs.rax = vmcb->rax;
+
+    if (vmcb->exitintinfo & EVENTINJ_VALID)
+        sv->reinject = vmcb->exitintinfo;
+    vmcb->eventinj = 0;
+    /* An interrupt window lasts one entry: common code asks again if it still needs one. */
+    vmcb->vintr &= ~(VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR);
+    vmcb->intercept_misc1 &= ~VMCB_INTC1_VINTR;
+    svm_decode_exit(vmcb, exit, svm_has_nrips);
+    /* Where NRIPS is missing, EXITINFO2 of IOIO exits carries the next RIP. */
+}
+
+/* ------------------------------------------------------ guest state */
+
+static uint64_t svm_get_rip(struct vcpu *v) { return vmcb_of(v)->rip; }
+/*
+ * The hypervisor moves RIP only past an instruction it emulated or
+ * skipped: an STI or MOV SS shadow covered that instruction and ends with it.
+ */
+static void svm_set_rip(struct vcpu *v, uint64_t rip)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    vmcb->rip = rip;
+    vmcb->int_state &= ~VMCB_INT_SHADOW;
+}
+static uint64_t svm_get_rflags(struct vcpu *v) { return vmcb_of(v)->rflags; }
+static void svm_set_rflags(struct vcpu *v, uint64_t f) { vmcb_of(v)->rflags = f | 2; }
+static uint64_t svm_get_rsp(struct vcpu *v) { return vmcb_of(v)->rsp; }
+static void svm_set_rsp(struct vcpu *v, uint64_t rsp) { vmcb_of(v)->rsp = rsp; }
+
+static uint64_t svm_get_cr(struct vcpu *v, unsigned int cr)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    switch (cr) {
+    case 0: return vmcb->cr0;
+    case 2: return vmcb->cr2;
+    case 3: return vmcb->cr3;
+    case 4: return vmcb->cr4;
+    default: return 0;
+    }
+}
+
+static int svm_set_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    switch (cr) {
+    case 0:
+        if (val >> 32)
+            return -EINVAL;
+        vmcb->cr0 = val;
+        return 0;
+    case 2:
+        vmcb->cr2 = val;
+        return 0;
+    case 3:
+        vmcb->cr3 = val;
+        return 0;
+    case 4:
+        vmcb->cr4 = val;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* The guest never sees EFER.SVME: VMRUN requires it set in the VMCB. */
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+    return vmcb_of(v)->efer & ~EFER_SVME;
+}
+
+static int svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+    /* SCE, LME, LMA, NXE, FFXSR are what a guest may set. */
+    const uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1ull << 14);
+
+    if (efer & ~allowed)
+        return -EINVAL;
+    /* LMA follows LME once paging is on; keep what the CPU computed. */
+    efer = (efer & ~EFER_LMA) | (vmcb->efer & EFER_LMA);
+    vmcb->efer = efer | EFER_SVME;
+    return 0;
+}
+
+static struct vmcb_seg *seg_of(struct vmcb *vmcb, enum x86_segment seg)
+{
+    switch (seg) {
+    case x86_seg_cs: return &vmcb->cs;
+    case x86_seg_ss: return &vmcb->ss;
+    case x86_seg_ds: return &vmcb->ds;
+    case x86_seg_es: return &vmcb->es;
+    case x86_seg_fs: return &vmcb->fs;
+    case x86_seg_gs: return &vmcb->gs;
+    case x86_seg_tr: return &vmcb->tr;
+    case x86_seg_ldtr: return &vmcb->ldtr;
+    case x86_seg_gdtr: return &vmcb->gdtr;
+    case x86_seg_idtr: return &vmcb->idtr;
+    default: return NULL;
+    }
+}
+
+static void svm_get_segment(struct vcpu *v, enum x86_segment seg, struct segment_register *reg)
+{
+    const struct vmcb_seg *s = seg_of(vmcb_of(v), seg);
+
+    memset(reg, 0, sizeof(*reg));
+    if (!s)
+        return;
+    reg->sel = s->sel;
+    reg->attr = s->attr;
+    reg->limit = s->limit;
+    reg->base = s->base;
+}
+
+static void svm_set_segment(struct vcpu *v, enum x86_segment seg,
+                            const struct segment_register *reg)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+    struct vmcb_seg *s = seg_of(vmcb, seg);
+
+    if (!s)
+        return;
+    s->sel = reg->sel;
+    s->attr = reg->attr;
+    s->limit = reg->limit;
+    s->base = reg->base;
+    /* The VMCB keeps CPL apart from CS; it follows SS.DPL (APM: "Segment State"). */
+    if (seg == x86_seg_ss)
+        vmcb->cpl = (uint8_t)((reg->attr >> 5) & 3);
+}
+
+static unsigned int svm_get_cpl(struct vcpu *v)
+{
+    return vmcb_of(v)->cpl;
+}
+
+static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+    uint64_t inj = ev->vector | ((uint64_t)ev->type << EVENTINJ_TYPE_SHIFT) | EVENTINJ_VALID;
+
+    if (ev->has_error)
+        inj |= EVENTINJ_EV | ((uint64_t)ev->error << EVENTINJ_ERR_SHIFT);
+    if (ev->type == HVM_EVENT_HW_EXC && ev->vector == 14)
+        vmcb->cr2 = ev->cr2;
+    vmcb->eventinj = inj;
+    /* A new exception replaces one the exit interrupted (a fault while delivering it). */
+    to_svm(v)->reinject = 0;
+}
+
+static bool svm_interrupts_enabled(struct vcpu *v)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    /* An event an exit interrupted goes first: the interrupt waits for the window after it. */
+    return (vmcb->rflags & (1u << 9)) && !(vmcb->int_state & VMCB_INT_SHADOW) &&
+           !to_svm(v)->reinject;
+}
+
+static void svm_enable_intr_window(struct vcpu *v)
+{
+    struct vmcb *vmcb = vmcb_of(v);
+
+    /* A virtual interrupt request that exits when the guest could take it. */
+    vmcb->intercept_misc1 |= VMCB_INTC1_VINTR;
+    vmcb->vintr |= VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR;
+}
+
+static void svm_flush_guest_tlbs(struct domain *d)
+{
+    /* Every vCPU takes a clean ASID at its next VMRUN. */
+    __atomic_add_fetch(&d->hvm.p2m.tlb_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static void svm_write_hypercall_insn(uint8_t *p)
+{
+    p[0] = 0x0f; /* VMMCALL */
+    p[1] = 0x01;
+    p[2] = 0xd9;
+}
+
+static void svm_dump_vcpu(struct vcpu *v)
+{
+    svm_vmcb_dump(vmcb_of(v));
+}
+
+static struct hvm_function_table svm_function_table = {
+    .name = "SVM",
+    .cpu_up = svm_cpu_up,
+    .cpu_down = svm_cpu_down,
+    .domain_initialise = svm_domain_initialise,
+    .domain_destroy = svm_domain_destroy,
+    .vcpu_initialise = svm_vcpu_initialise,
+    .vcpu_destroy = svm_vcpu_destroy,
+    .vcpu_enter = svm_vcpu_enter,
+    .get_rip = svm_get_rip,
+    .set_rip = svm_set_rip,
+    .get_rflags = svm_get_rflags,
+    .set_rflags = svm_set_rflags,
+    .get_rsp = svm_get_rsp,
+    .set_rsp = svm_set_rsp,
+    .get_cr = svm_get_cr,
+    .set_cr = svm_set_cr,
+    .get_efer = svm_get_efer,
+    .set_efer = svm_set_efer,
+    .get_segment = svm_get_segment,
+    .set_segment = svm_set_segment,
+    .get_cpl = svm_get_cpl,
+    .inject_event = svm_inject_event,
+    .interrupts_enabled = svm_interrupts_enabled,
+    .enable_intr_window = svm_enable_intr_window,
+    .p2m_ops = &npt_p2m_ops,
+    .flush_guest_tlbs = svm_flush_guest_tlbs,
+    .write_hypercall_insn = svm_write_hypercall_insn,
+    .dump_vcpu = svm_dump_vcpu,
+};
+
+const struct hvm_function_table *start_svm(void)
+{
+    struct cpuid_regs r;
+    unsigned int cpu;
+
+    cpuid(0x80000000U, &r);
+    if (r.a < 0x8000000aU)
+        return NULL;
+    cpuid(0x80000001U, &r);
+    if (!(r.c & CPUID_EXT1_ECX_SVM))
+        return NULL;
+    svm_function_table.has_1g_nested_pages = r.d & CPUID_EXT1_EDX_PAGE1G;
+    if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+        printk("SVM: disabled by the firmware (VM_CR.SVMDIS)\n");
+        return NULL;
+    }
+    cpuid(0x8000000aU, &r);
+    if (!(r.d & SVM_FEAT_NP)) {
+        printk("SVM: no nested paging: not usable\n");
+        return NULL;
+    }
+    svm_nr_asids = r.b;
+    svm_has_nrips = r.d & SVM_FEAT_NRIPS;
+    svm_function_table.has_next_rip = svm_has_nrips;
+
+    for (cpu = 0; cpu < nr_cpu_ids && cpu < NR_CPUS; cpu++) {
+        if (!cpumask_test_cpu(cpu, &cpu_online_map))
+            continue;
+        hsave_area[cpu] = alloc_xenheap_pages(0);
+        host_vmsave_area[cpu] = alloc_xenheap_pages(0);
+        if (!hsave_area[cpu] || !host_vmsave_area[cpu])
+            return NULL;
+    }
+    printk("HVM: SVM enabled: %u ASIDs, nested paging%s%s%s\n", svm_nr_asids,
+           svm_has_nrips ? ", next-RIP save" : ", no next-RIP save (lengths decoded)",
+           r.d & SVM_FEAT_VGIF ? ", vGIF" : "",
+           svm_function_table.has_1g_nested_pages ? ", 1 GiB nested pages" : "");
+    return &svm_function_table;
+}

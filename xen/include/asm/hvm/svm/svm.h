@@ -1,0 +1,58 @@
+/*
+ * The AMD SVM engine's internal interface: per-vCPU and per-domain state,
+ * the VMRUN entry stub, ASID management and VMCB set-up.
+ */
+#ifndef ASM_HVM_SVM_SVM_H
+#define ASM_HVM_SVM_SVM_H
+
+#include <xen/types.h>
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/svm/vmcb.h>
+
+struct vcpu;
+struct domain;
+
+struct svm_vcpu {
+    struct vmcb *vmcb;
+    paddr_t vmcb_pa;
+    /* ASID in use on asid_cpu, valid while asid_gen matches that CPU's generation. */
+    uint32_t asid;
+    uint64_t asid_gen;
+    unsigned int asid_cpu;
+    uint64_t tlb_gen_seen;          /* p2m->tlb_gen when this vCPU last got a clean ASID */
+    uint64_t reinject;              /* EXITINTINFO to deliver again (EVENTINJ format), 0 if none */
+};
+
+struct svm_domain {
+    uint8_t *iopm;                  /* shared by the domain's vCPUs */
+    paddr_t iopm_pa;
+    uint8_t *msrpm;
+    paddr_t msrpm_pa;
+};
+
+/* CPUID 0x8000000A EDX */
+#define SVM_FEAT_NP     (1u << 0)
+#define SVM_FEAT_NRIPS  (1u << 3)
+#define SVM_FEAT_VGIF   (1u << 16)
+
+
+/*
+ * entry.S: enter the guest with *gprs loaded (RAX comes from the VMCB),
+ * return at #VMEXIT with *gprs saved.  host_pa: this CPU's VMSAVE area for
+ * the host's FS/GS/TR/LDTR and syscall MSRs.  Called with interrupts off;
+ * returns with them off.
+ */
+void svm_vmrun(paddr_t vmcb_pa, struct hvm_gprs *gprs, paddr_t host_pa);
+
+/* asid.c */
+void svm_asid_init_cpu(unsigned int cpu, uint32_t nr_asids);
+/* Before VMRUN on this CPU: a valid ASID for v; TLB_CONTROL set as needed. */
+void svm_asid_handle_vmrun(struct vcpu *v, struct vmcb *vmcb, bool need_fresh);
+
+/* vmcb.c */
+int svm_domain_tables_init(struct svm_domain *sd);
+void svm_domain_tables_free(struct svm_domain *sd);
+void svm_vmcb_init(struct vcpu *v, struct vmcb *vmcb, const struct svm_domain *sd);
+void svm_vmcb_dump(const struct vmcb *vmcb);
+
+#endif
