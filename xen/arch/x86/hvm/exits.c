@@ -1,6 +1,7 @@
 /*
  * Vendor-neutral VM exit handlers: CPUID, MSRs, port I/O, HLT, the
- * hypercall gate, nested page faults, and the fatal ones.  Each returns 0
+ * hypercall gate, control-register moves, nested page faults, and the
+ * fatal ones.  Each returns 0
  * to keep running the vCPU, or a negative value when it must stop.
  */
 #include <xen/lib.h>
@@ -29,6 +30,8 @@ static const struct hvm_insn_match insn_wrmsr = { INSN_MAP_0F, 0x30, -1, "WRMSR"
 static const struct hvm_insn_match insn_hlt = { INSN_MAP_1BYTE, 0xf4, -1, "HLT" };
 /* VMCALL (0f 01 c1) or VMMCALL (0f 01 d9): the exit already says which family. */
 static const struct hvm_insn_match insn_hypercall = { INSN_MAP_0F, 0x01, -1, "VMCALL/VMMCALL" };
+static const struct hvm_insn_match insn_mov_to_cr = { INSN_MAP_0F, 0x22, -1, "MOV to CR" };
+static const struct hvm_insn_match insn_mov_from_cr = { INSN_MAP_0F, 0x20, -1, "MOV from CR" };
 
 static inline void gp_fault(struct vcpu *v)
 {
@@ -245,6 +248,47 @@ int hvm_exit_hlt(struct vcpu *v, struct hvm_exit *exit)
     /* The timer may have fired between the check and the block. */
     if (vlapic_pending_irq(v) >= 0 && !v->hvm.halted_irq_off)
         vcpu_unblock(v);
+    return 0;
+}
+
+/* ------------------------------------------------ control registers */
+
+#define APIC_TPR_OFFSET 0x80
+
+/*
+ * MOV to/from CRn.  CR8 is the vLAPIC's TPR (bits 7:4); the others go to
+ * the vendor's set_cr, whose refusal is the guest's #GP(0).  Outside
+ * 64-bit mode the operand is 32 bits.
+ */
+int hvm_exit_cr_access(struct vcpu *v, struct hvm_exit *exit)
+{
+    unsigned int cr = exit->u.cr.cr, reg = exit->u.cr.gpr;
+    bool is64 = hvm_cpu_mode(v) == CPU_MODE_64;
+    uint64_t val;
+
+    if (exit->u.cr.write) {
+        val = hvm_get_gpr(v, reg);
+        if (!is64)
+            val = (uint32_t)val;
+        if (cr == 8) {
+            if (val >> 4) {
+                gp_fault(v);
+                return 0;
+            }
+            vlapic_write(v, APIC_TPR_OFFSET, (uint32_t)val << 4);
+        } else if (hvm_funcs->set_cr(v, cr, val)) {
+            gp_fault(v);
+            return 0;
+        }
+        return hvm_skip_insn(v, exit, &insn_mov_to_cr) ? -EINVAL : 0;
+    }
+    if (cr == 8)
+        val = (vlapic_read(v, APIC_TPR_OFFSET) >> 4) & 0xf;
+    else
+        val = hvm_funcs->get_cr(v, cr);
+    if (hvm_skip_insn(v, exit, &insn_mov_from_cr))
+        return -EINVAL;
+    hvm_set_gpr(v, reg, is64 ? val : (uint32_t)val);
     return 0;
 }
 

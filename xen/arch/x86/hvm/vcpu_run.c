@@ -45,6 +45,7 @@ static const hvm_exit_handler_t exit_handlers[HVM_EXIT_NR] = {
     [HVM_EXIT_INVALID_STATE] = hvm_exit_invalid_state,
     [HVM_EXIT_INIT] = hvm_exit_init,
     [HVM_EXIT_XSETBV] = hvm_exit_xsetbv,
+    [HVM_EXIT_CR_ACCESS] = hvm_exit_cr_access,
     [HVM_EXIT_EXCEPTION] = hvm_exit_exception,
     [HVM_EXIT_PAUSE] = hvm_exit_nothing,
     [HVM_EXIT_UNHANDLED] = hvm_exit_unhandled,

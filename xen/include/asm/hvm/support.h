@@ -48,6 +48,7 @@ int hvm_exit_msr_write(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_io(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_hlt(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_hypercall(struct vcpu *v, struct hvm_exit *exit);
+int hvm_exit_cr_access(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_npf(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_triple_fault(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_invalid_state(struct vcpu *v, struct hvm_exit *exit);

@@ -1,7 +1,8 @@
 /*
  * The p2m's NPT encoder: builds and decodes nested page-table entries and
  * the nested CR3.  TLB flushes go through the VMCB (TLB_CONTROL on the next
- * VMRUN), which the SVM code requests when p2m->tlb_gen moves.
+ * VMRUN), which the SVM code requests when p2m->tlb_gen moves; svm.c adds
+ * the flush hook that kicks CPUs still in the guest.
  */
 #include <asm/hvm/svm/npt.h>
 #include <xen/lib.h>
@@ -112,6 +113,6 @@ const struct p2m_ops npt_p2m_ops = {
     .is_table = npt_is_table,
     .table_maddr = npt_table_maddr,
     .decode_leaf = npt_decode_leaf,
-    /* Nothing to do at once: the SVM code flushes by ASID when tlb_gen moves. */
+    /* svm.c fills it in its copy of these ops (it needs the domain's CPUs). */
     .flush = NULL,
 };

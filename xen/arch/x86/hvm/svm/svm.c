@@ -8,8 +8,11 @@
 #include <xen/mm.h>
 #include <xen/string.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
+#include <xen/p2m.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/smpboot.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/npt.h>
@@ -74,6 +77,7 @@ static int svm_domain_initialise(struct domain *d)
         free_xenheap_pages(sd, 0);
         return rc;
     }
+    cpumask_clear(&sd->run_cpus);
     d->hvm.vendor = sd;
     return 0;
 }
@@ -216,9 +220,18 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     struct svm_vcpu *sv = to_svm(v);
     struct vmcb *vmcb = sv->vmcb;
     struct p2m *p2m = &v->domain->hvm.p2m;
+    struct svm_domain *sd = v->domain->hvm.vendor;
+    unsigned int cpu = smp_processor_id();
     uint64_t gen;
     bool fresh = false;
 
+    /*
+     * Join the flush IPI targets before reading tlb_gen (a locked, fully
+     * ordered update): a flusher either sees this CPU in run_cpus and
+     * kicks it, or moved tlb_gen before the load below.
+     */
+    if (!cpumask_test_cpu(cpu, &sd->run_cpus))
+        cpumask_set_cpu(cpu, &sd->run_cpus);
     /* Changed nested translations: drop this vCPU's TLB entries by taking a clean ASID. */
     p2m->hw_loaded = true;
     gen = __atomic_load_n(&p2m->tlb_gen, __ATOMIC_ACQUIRE);
@@ -407,10 +420,50 @@ static void svm_enable_intr_window(struct vcpu *v)
     vmcb->vintr |= VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR;
 }
 
+/* The IPI is the work: it makes the target leave the guest (VMEXIT_INTR). */
+static void svm_kick_here(void *info)
+{
+}
+
+/*
+ * After tlb_gen moved: every vCPU takes a clean ASID at its next VMRUN,
+ * but one in the guest on another CPU keeps its translations until it
+ * exits.  Kick those CPUs and wait, as the p2m frees unlinked tables as
+ * soon as this returns.  The IPI needs interrupts on; the run loop has
+ * them off, so they are on for the wait only (as in VMX).
+ */
+static void svm_flush_domain(struct domain *d)
+{
+    struct svm_domain *sd = d->hvm.vendor;
+    cpumask_t others;
+    bool irq_off;
+
+    if (!sd)
+        return;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    others = sd->run_cpus;
+    cpumask_clear_cpu(smp_processor_id(), &others);
+    if (cpumask_empty(&others))
+        return;
+    irq_off = !local_irq_is_enabled();
+    if (irq_off)
+        local_irq_enable();
+    on_selected_cpus(&others, svm_kick_here, NULL, true);
+    if (irq_off)
+        local_irq_disable();
+}
+
+static void svm_npt_flush(struct p2m *p2m)
+{
+    svm_flush_domain(container_of(p2m, struct domain, hvm.p2m));
+}
+
+static struct p2m_ops svm_p2m_ops;
+
 static void svm_flush_guest_tlbs(struct domain *d)
 {
-    /* Every vCPU takes a clean ASID at its next VMRUN. */
     __atomic_add_fetch(&d->hvm.p2m.tlb_gen, 1, __ATOMIC_SEQ_CST);
+    svm_flush_domain(d);
 }
 
 static void svm_write_hypercall_insn(uint8_t *p)
@@ -450,7 +503,7 @@ static struct hvm_function_table svm_function_table = {
     .inject_event = svm_inject_event,
     .interrupts_enabled = svm_interrupts_enabled,
     .enable_intr_window = svm_enable_intr_window,
-    .p2m_ops = &npt_p2m_ops,
+    .p2m_ops = &svm_p2m_ops,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
     .write_hypercall_insn = svm_write_hypercall_insn,
     .dump_vcpu = svm_dump_vcpu,
@@ -480,6 +533,8 @@ const struct hvm_function_table *start_svm(void)
     svm_nr_asids = r.b;
     svm_has_nrips = r.d & SVM_FEAT_NRIPS;
     svm_function_table.has_next_rip = svm_has_nrips;
+    svm_p2m_ops = npt_p2m_ops;
+    svm_p2m_ops.flush = svm_npt_flush;
 
     for (cpu = 0; cpu < nr_cpu_ids && cpu < NR_CPUS; cpu++) {
         if (!cpumask_test_cpu(cpu, &cpu_online_map))

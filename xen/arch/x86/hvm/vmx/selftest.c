@@ -3,13 +3,15 @@
  * domain code.  A throwaway guest (a page of code at guest-physical 0, a
  * 2 MiB EPT leaf at 2 MiB, and a read-only 1 GiB leaf at 1 GiB onto host
  * memory) runs in 32-bit protected mode with paging off (unrestricted
- * guest) on this CPU; its exits must come in order: OUT 'V' to port 0xE9,
+ * guest) on this CPU; its exits must come in order: MOV to CR0 setting
+ * NE (handled by the common exit handler), OUT 'V' to port 0xE9,
  * CPUID, OUT of a byte read through the 1 GiB leaf, an EPT violation
  * writing it, HLT, then an injected interrupt's handler, and a refused
  * entry with bad guest state.  Prints "selftest vmx: PASS" or
  * "selftest vmx: FAIL: why"; "SKIP" where VMX can't be used.
  */
 #include <asm/hvm/vmx/vmx.h>
+#include <asm/hvm/support.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/smpboot.h>
@@ -32,13 +34,15 @@
 #define VMX_ST_GDTR 0x7f8
 #define VMX_ST_IDT 0x800
 #define VMX_ST_GDT 0xa00
-#define VMX_ST_ALIAS_LOAD 0x2d /* offsets of the two alias addresses in the code */
-#define VMX_ST_ALIAS_STORE 0x34
+#define VMX_ST_MOV_CR0 0x14    /* the MOV to CR0 */
+#define VMX_ST_ALIAS_LOAD 0x36 /* offsets of the two alias addresses in the code */
+#define VMX_ST_ALIAS_STORE 0x3d
 #define VMX_ST_STORE_LEN 5
-#define VMX_ST_HLT 0x38
+#define VMX_ST_HLT 0x41
 
 /*
- * The guest: load its GDT and IDT; store a pattern into the 2 MiB page,
+ * The guest: load its GDT and IDT; set CR0.NE as Linux does early (an
+ * exit: NE is host-owned, and the shadow has it clear); store a pattern into the 2 MiB page,
  * read it back, report 'V' (or 'F') on port 0xE9; CPUID; read its own
  * first byte through the read-only alias and report it; write to the
  * alias (an EPT violation); HLT.  The host then injects vector 0x30,
@@ -47,6 +51,9 @@
 static const uint8_t vmx_st_code[] = {
     0x0f, 0x01, 0x15, 0xf8, 0x07, 0x00, 0x00, /* lgdt VMX_ST_GDTR */
     0x0f, 0x01, 0x1d, 0xf0, 0x07, 0x00, 0x00, /* lidt VMX_ST_IDTR */
+    0x0f, 0x20, 0xc0,                         /* mov %cr0, %eax */
+    0x83, 0xc8, 0x20,                         /* or $0x20, %eax (NE) */
+    0x0f, 0x22, 0xc0,                         /* 0x14: mov %eax, %cr0 */
     0xb8, 0x3c, 0xc3, 0xa5, 0x5a,             /* mov $VMX_ST_PATTERN, %eax */
     0xa3, 0x00, 0x01, 0x20, 0x00,             /* mov %eax, 0x200100 */
     0x8b, 0x0d, 0x00, 0x01, 0x20, 0x00,       /* mov 0x200100, %ecx */
@@ -57,10 +64,10 @@ static const uint8_t vmx_st_code[] = {
     0xe6, 0xe9,                               /* 1: out %al, $0xe9 */
     0x31, 0xc0,                               /* xor %eax, %eax */
     0x0f, 0xa2,                               /* cpuid */
-    0xa1, 0,    0,    0,    0,                /* 0x2c: mov ALIAS, %eax */
+    0xa1, 0,    0,    0,    0,                /* 0x35: mov ALIAS, %eax */
     0xe6, 0xe9,                               /* out %al, $0xe9 */
-    0xa3, 0,    0,    0,    0,                /* 0x33: mov %eax, ALIAS */
-    0xf4,                                     /* 0x38: hlt */
+    0xa3, 0,    0,    0,    0,                /* 0x3c: mov %eax, ALIAS */
+    0xf4,                                     /* 0x41: hlt */
     0xeb, 0xfd,                               /* jmp hlt */
 };
 BUILD_BUG_ON(sizeof(vmx_st_code) != VMX_ST_HLT + 3);
@@ -124,7 +131,8 @@ static void vmx_st_build(uint8_t *code, uint32_t *alias)
     uint32_t idt_base = VMX_ST_IDT, gdt_base = VMX_ST_GDT;
 
     /* The offsets above must name the instructions they patch. */
-    BUG_ON(vmx_st_code[VMX_ST_ALIAS_LOAD - 1] != 0xa1 ||
+    BUG_ON(vmx_st_code[VMX_ST_MOV_CR0 + 1] != 0x22 ||
+           vmx_st_code[VMX_ST_ALIAS_LOAD - 1] != 0xa1 ||
            vmx_st_code[VMX_ST_ALIAS_STORE - 1] != 0xa3 || vmx_st_code[VMX_ST_HLT] != 0xf4);
     *alias = (uint32_t)(VMX_ST_ALIAS_BASE + virt_to_maddr(code));
     memcpy(code, vmx_st_code, sizeof(vmx_st_code));
@@ -219,6 +227,36 @@ static bool vmx_st_p2m_change(struct domain *d, paddr_t code_ma)
            !p2m_remove_range(&d->hvm.p2m, gfn, 1);
 }
 
+/*
+ * MOV %eax, %cr0 setting NE: through the common exit handler (as a real
+ * guest's would go) when this engine is the one in use, else by hand.
+ */
+static bool vmx_st_cr0_write(const struct hvm_function_table *f, struct vcpu *v)
+{
+    struct hvm_exit e;
+    uint64_t cr0;
+
+    vmx_st_next_exit(f, v, &e);
+    if (e.reason != HVM_EXIT_CR_ACCESS || !e.u.cr.write || e.u.cr.cr != 0 || e.u.cr.gpr != 0 ||
+        e.insn_len != 3 || f->get_rip(v) != VMX_ST_MOV_CR0)
+        return vmx_st_fail("expected MOV %eax, %cr0", &e);
+    cr0 = (uint32_t)v->hvm.gprs.rax;
+    if (hvm_funcs == f) {
+        if (hvm_exit_cr_access(v, &e))
+            return vmx_st_fail("the CR access handler stopped the guest", &e);
+    } else {
+        if (f->set_cr(v, 0, cr0))
+            return vmx_st_fail("set_cr refused CR0.NE", &e);
+        vmx_st_skip(f, v, &e);
+    }
+    /* CR0 reads back as the guest wrote it (whatever else it read and kept). */
+    if (f->get_cr(v, 0) != cr0 || !(cr0 & 0x20) || f->get_rip(v) != VMX_ST_MOV_CR0 + 3)
+        return vmx_st_fail("CR0.NE write: wrong CR0 or RIP afterwards", &e);
+    printk("selftest vmx: guest set CR0.NE: %#lx (%s handler)\n", (unsigned long)cr0,
+           hvm_funcs == f ? "common" : "local");
+    return true;
+}
+
 /* The guest's run: exits in order, with the right contents. */
 static bool vmx_st_run(const struct hvm_function_table *f, struct vcpu *v, const uint32_t *data,
                        uint32_t alias)
@@ -239,6 +277,8 @@ static bool vmx_st_run(const struct hvm_function_table *f, struct vcpu *v, const
     f->set_rsp(v, 0x1000);
     f->set_rflags(v, 0x2);
 
+    if (!vmx_st_cr0_write(f, v))
+        return false;
     if (!vmx_st_expect_out(f, v, 'V', "expected OUT 'V' to port 0xE9 (2 MiB leaf check)"))
         return false;
     if (data[VMX_ST_DATA_OFF / 4] != VMX_ST_PATTERN)

@@ -6,6 +6,7 @@
 #define ASM_HVM_SVM_SVM_H
 
 #include <xen/types.h>
+#include <xen/cpumask.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/vmcb.h>
 
@@ -28,6 +29,7 @@ struct svm_domain {
     paddr_t iopm_pa;
     uint8_t *msrpm;
     paddr_t msrpm_pa;
+    cpumask_t run_cpus;             /* CPUs that ever ran one of its vCPUs: flush IPI targets */
 };
 
 /* CPUID 0x8000000A EDX */
