@@ -2,7 +2,7 @@
  * The host page allocator, built for terabytes.
  *
  * Memory is described per 1 GiB chunk in one table sized by the highest
- * usable address (48 bytes per GiB).  A chunk is ABSENT (no RAM), FREE
+ * usable address (32 bytes per GiB).  A chunk is ABSENT (no RAM), FREE
  * (wholly free), USED (allocated whole) or SPLIT.  Only a SPLIT chunk has
  * finer metadata, and that metadata lives inside the chunk itself:
  *
@@ -55,6 +55,7 @@ struct sp_meta {
 
 BUILD_BUG_ON(sizeof(struct gib_meta) > PAGE_SIZE);
 BUILD_BUG_ON(sizeof(struct sp_meta) > PAGE_SIZE);
+BUILD_BUG_ON(sizeof(struct gib) != 32);      /* the per-GiB cost the docs quote */
 
 static DEFINE_SPINLOCK(heap_lock);
 static struct gib *gibs;
