@@ -72,27 +72,6 @@ static const char kernel_lds[] =
     "  /DISCARD/ : { *(.note.gnu.property) *(.comment) }\n"
     "}\n";
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc(n ? (size_t)n : 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static bool write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -176,7 +155,7 @@ static void build_kernels(void)
     }
     for (unsigned int i = 0; i < NR_KERNELS; i++) {
         snprintf(path, sizeof(path), "%s/%s", tmpdir, K[i].name);
-        K[i].data = read_file(path, &K[i].len);
+        K[i].data = test_read_file(path, &K[i].len);
         have_tools &= K[i].data != NULL;
     }
 }
@@ -608,7 +587,7 @@ static void test_vmlinux(void)
         CHECK(1, "skipped");
         return;
     }
-    data = read_file(path, &len);
+    data = test_read_file(path, &len);
     CHECK(data, "cannot read %s", path);
     if (!data)
         return;

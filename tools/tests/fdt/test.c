@@ -54,27 +54,6 @@ static const char *srcdir(void)
     return dir;
 }
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long n;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc(n ? (size_t)n : 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static bool have_dtc(void)
 {
     return !system("dtc --version >/dev/null 2>&1");
@@ -96,7 +75,7 @@ static uint8_t *dtc(const char *dts, const char *opts, size_t *len)
     snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb %s -o %s %s/%s", opts, out, srcdir(), dts);
     if (system(cmd))
         return NULL;
-    blob = read_file(out, len);
+    blob = test_read_file(out, len);
     unlink(out);
     return blob;
 }

@@ -40,6 +40,9 @@ struct test_case {
 /* Runs every case, prints one PASS/FAIL line per case, returns exit status. */
 int test_run(const struct test_case *cases, unsigned int n);
 
+/* A whole file in a malloc'd buffer (*len its size), or NULL if unreadable. */
+void *test_read_file(const char *path, size_t *len);
+
 /* printk output captured by the host shim (lib/host_shim.c), for assertions. */
 extern char printk_log[1 << 16];
 extern size_t printk_log_len;
