@@ -10,6 +10,9 @@
 #include <xen/param.h>
 #include <xen/smp.h>
 #include <xen/spinlock.h>
+#include <xen/sched.h>
+#include <xen/domain.h>
+#include <xen/guest_console.h>
 #include <xen/errno.h>
 #include <xen/timer.h>
 
@@ -213,34 +216,117 @@ void console_flush(void)
             serial[i].ops->flush(serial[i].dev);
 }
 
+/* ---- Domain output ---- */
+
+static DEFINE_SPINLOCK(guest_line_lock);
+
+static void guest_line_emit(struct domain *d)
+{
+    if (d->name[0])
+        printk(XENLOG_G_WARNING "(%s) %.*s\n", d->name, (int)d->con_len, d->con_buf);
+    else
+        printk(XENLOG_G_WARNING "(d%u) %.*s\n", d->domain_id, (int)d->con_len, d->con_buf);
+    d->con_len = 0;
+}
+
+static void guest_putc_locked(struct domain *d, char c)
+{
+    if (c == '\n') {
+        guest_line_emit(d);
+    } else if (c != '\r') {
+        /* Control characters other than newline would upset the log: shown as '.'. */
+        d->con_buf[d->con_len++] = (c < ' ' || c > '~') ? '.' : c;
+        if (d->con_len == sizeof(d->con_buf))
+            guest_line_emit(d);
+    }
+}
+
+void guest_console_putc(struct domain *d, char c)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&guest_line_lock, flags);
+    guest_putc_locked(d, c);
+    spin_unlock_irqrestore(&guest_line_lock, flags);
+}
+
+void guest_console_write(struct domain *d, const char *s, size_t len)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&guest_line_lock, flags);
+    while (len--)
+        guest_putc_locked(d, *s++);
+    spin_unlock_irqrestore(&guest_line_lock, flags);
+}
+
+void guest_console_flush(struct domain *d)
+{
+    unsigned long flags;
+
+    spin_lock_irqsave(&guest_line_lock, flags);
+    if (d->con_len)
+        guest_line_emit(d);
+    spin_unlock_irqrestore(&guest_line_lock, flags);
+}
+
 /* ---- Input ---- */
 
 /*
- * Who gets typed characters.  Only the hypervisor for now; domain consoles
- * will add their domain ids as targets.  Used only by console_input(),
- * which runs on one CPU (the poll timer's).
+ * Who gets typed characters: the hypervisor (debug keys) or one domain,
+ * by id.  Used only by console_input(), which runs on one CPU (the poll
+ * timer's).
  */
 static unsigned int console_focus = CONSOLE_FOCUS_XEN;
 static unsigned int switch_chars_seen;      /* Ctrl-A in a row, held back */
 static struct timer console_poll_timer;
 
-/*
- * Three Ctrl-A: the next target in turn.  With domain consoles this cycles
- * hypervisor -> each domain with a console -> hypervisor and names the new
- * target; for now the hypervisor is the only one.
- */
+/* The live domain with the lowest id above `after` (-1: any), or NULL. */
+static struct domain *next_console_domain(int after)
+{
+    struct domain *d, *best = NULL;
+
+    domlist_lock();
+    for_each_domain(d)
+        if (!d->is_dying && (int)d->domain_id > after &&
+            (!best || d->domain_id < best->domain_id))
+            best = d;
+    domlist_unlock();
+    return best;
+}
+
+/* Three Ctrl-A: hypervisor -> each domain in id order -> hypervisor. */
 static void console_switch_focus(void)
 {
-    console_focus = CONSOLE_FOCUS_XEN;
-    printk("*** Serial input to the hypervisor (no domain console to switch to; "
-           "Ctrl-A three times switches)\n");
+    struct domain *d = next_console_domain(console_focus == CONSOLE_FOCUS_XEN
+                                               ? -1 : (int)console_focus);
+
+    if (d) {
+        console_focus = d->domain_id;
+        printk("*** Serial input to d%u%s%s%s (type Ctrl-A three times to switch input)\n",
+               d->domain_id, d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "");
+    } else {
+        console_focus = CONSOLE_FOCUS_XEN;
+        printk("*** Serial input to the hypervisor (type Ctrl-A three times to switch input)\n");
+    }
 }
 
 static void console_deliver(char c)
 {
-    if (console_focus == CONSOLE_FOCUS_XEN)
+    struct domain *d;
+
+    if (console_focus == CONSOLE_FOCUS_XEN) {
         handle_keypress((unsigned char)c);
-    /* A domain target: into that domain's console input ring, then notify it. */
+        return;
+    }
+    d = domain_find((domid_t)console_focus);
+    if (!d) {
+        /* The domain went away: input returns to the hypervisor. */
+        console_focus = CONSOLE_FOCUS_XEN;
+        handle_keypress((unsigned char)c);
+        return;
+    }
+    guest_console_input(d, c);
 }
 
 void console_input(char c)

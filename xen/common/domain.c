@@ -11,6 +11,7 @@
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <xen/domain.h>
+#include <xen/guest_console.h>
 #include <xen/sched.h>
 #include <xen/p2m.h>
 #include <asm/page.h>
@@ -105,7 +106,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     if (__atomic_exchange_n(&d->is_shutting_down, true, __ATOMIC_SEQ_CST))
         return;
     d->shutdown_code = reason;
-    hvm_debug_flush(d);
+    guest_console_flush(d);
     printk("Domain %u (%s) shut down: %s\n", d->domain_id, d->name,
            reason < ARRAY_SIZE(shutdown_reasons) ? shutdown_reasons[reason] : "unknown");
     domain_pause_nosync(d);
@@ -401,7 +402,7 @@ void domain_destroy(struct domain *d)
         free_xenheap_pages(v, 0);
     }
     sched_destroy_domain(d);
-    hvm_debug_flush(d);
+    guest_console_flush(d);
 
     /* The p2m goes first: no translation to freed frames may remain. */
     hvm_domain_destroy(d);

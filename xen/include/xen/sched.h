@@ -66,7 +66,10 @@ struct vcpu {
 
     struct hvm_vcpu hvm;
 
-    /* Room for: event channel upcall state, timers. */
+    cpumask_t ran_on;               /* every pCPU it has run on (pinning checks, key 'q') */
+
+    /* Event channel upcall state, vcpu_info, runstate area, guest timers: xen/event.h. */
+    struct evtchn_vcpu *evtchn;
 };
 
 #define DOMAIN_NAME_LEN 32
@@ -95,7 +98,14 @@ struct domain {
     bool is_shutting_down;
     unsigned int shutdown_code;     /* SHUTDOWN_* of public/sched.h */
 
-    /* Room for: capabilities. */
+    uint32_t capabilities;          /* BOOT_CAP_* of xen/bootdomain.h: CONTROL = privileged */
+
+    /* Xen ABI state, each owned by its subsystem. */
+    struct evtchn_domain *evtchn;   /* ports, shared_info (xen/event.h) */
+    struct grant_table *grant_table;            /* common/grant_table.c */
+    struct guest_console_ring *console_ring;    /* common/guest_console.c */
+    char con_buf[256];              /* output line being assembled (xen/guest_console.h) */
+    unsigned int con_len;
 };
 
 /* Weights and caps of a domain (the credit scheduler's; others may refuse). */

@@ -1,6 +1,6 @@
 /*
  * Vendor-neutral VM exit handlers: CPUID, MSRs, port I/O, HLT, the
- * hypercall gate, control-register moves, nested page faults, and the
+ * control-register moves, nested page faults, and the
  * fatal ones.  Each returns 0
  * to keep running the vCPU, or a negative value when it must stop.
  */
@@ -29,7 +29,6 @@ static const struct hvm_insn_match insn_rdmsr = { INSN_MAP_0F, 0x32, -1, "RDMSR"
 static const struct hvm_insn_match insn_wrmsr = { INSN_MAP_0F, 0x30, -1, "WRMSR" };
 static const struct hvm_insn_match insn_hlt = { INSN_MAP_1BYTE, 0xf4, -1, "HLT" };
 /* VMCALL (0f 01 c1) or VMMCALL (0f 01 d9): the exit already says which family. */
-static const struct hvm_insn_match insn_hypercall = { INSN_MAP_0F, 0x01, -1, "VMCALL/VMMCALL" };
 static const struct hvm_insn_match insn_mov_to_cr = { INSN_MAP_0F, 0x22, -1, "MOV to CR" };
 static const struct hvm_insn_match insn_mov_from_cr = { INSN_MAP_0F, 0x20, -1, "MOV from CR" };
 
@@ -289,42 +288,6 @@ int hvm_exit_cr_access(struct vcpu *v, struct hvm_exit *exit)
     if (hvm_skip_insn(v, exit, &insn_mov_from_cr))
         return -EINVAL;
     hvm_set_gpr(v, reg, is64 ? val : (uint32_t)val);
-    return 0;
-}
-
-/* ------------------------------------------------------------ hypercalls */
-
-typedef long (*hypercall_fn_t)(struct vcpu *v, const uint64_t args[5]);
-#define NR_HYPERCALLS 64
-/* Filled by the Xen ABI work: one row per hypercall. */
-static const hypercall_fn_t hypercall_table[NR_HYPERCALLS];
-
-int hvm_exit_hypercall(struct vcpu *v, struct hvm_exit *exit)
-{
-    struct hvm_gprs *g = &v->hvm.gprs;
-    bool is64 = hvm_cpu_mode(v) == CPU_MODE_64;
-    uint64_t nr = is64 ? g->rax : (uint32_t)g->rax;
-    uint64_t args[5];
-    long ret;
-
-    if (hvm_skip_insn(v, exit, &insn_hypercall))
-        return -EINVAL;
-    if (hvm_get_cpl(v) != 0) {
-        ret = -EPERM;
-        goto out;
-    }
-    if (is64) {
-        args[0] = g->rdi; args[1] = g->rsi; args[2] = g->rdx; args[3] = g->r10; args[4] = g->r8;
-    } else {
-        args[0] = (uint32_t)g->rbx; args[1] = (uint32_t)g->rcx; args[2] = (uint32_t)g->rdx;
-        args[3] = (uint32_t)g->rsi; args[4] = (uint32_t)g->rdi;
-    }
-    if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
-        ret = -ENOSYS;
-    else
-        ret = hypercall_table[nr](v, args);
-out:
-    g->rax = is64 ? (uint64_t)ret : (uint32_t)ret;
     return 0;
 }
 

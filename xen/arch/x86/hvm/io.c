@@ -1,6 +1,6 @@
 /*
  * Emulated devices of the PVH platform, for now: the port 0xE9 debug
- * console (collected per domain, printed line by line as "(dN) text"),
+ * console (xen/guest_console.h: printed line by line, prefixed with the domain),
  * all-ones reads and dropped writes on every other port, and a minimal
  * xAPIC at 0xFEE00000: the register file, the timer (one-shot and
  * periodic, a 1 GHz clock) delivering through IRR/ISR/EOI, and INIT/SIPI.
@@ -9,42 +9,13 @@
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/timer.h>
+#include <xen/guest_console.h>
 #include <xen/time.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/msr.h>
 #include <asm/hvm/support.h>
 
 #define DEBUG_PORT 0xe9
-
-static DEFINE_SPINLOCK(debug_lock);
-
-static void debug_emit(struct domain *d)
-{
-    printk(XENLOG_G_WARNING "(d%u) %.*s\n", d->domain_id, (int)d->hvm.dbg_len, d->hvm.dbg_buf);
-    d->hvm.dbg_len = 0;
-}
-
-static void debug_putc(struct domain *d, char c)
-{
-    spin_lock(&debug_lock);
-    if (c == '\n') {
-        debug_emit(d);
-    } else if (c != '\r') {
-        /* Control characters other than newline would upset the log: shown as '.'. */
-        d->hvm.dbg_buf[d->hvm.dbg_len++] = (c < ' ' || c > '~') ? '.' : c;
-        if (d->hvm.dbg_len == sizeof(d->hvm.dbg_buf))
-            debug_emit(d);
-    }
-    spin_unlock(&debug_lock);
-}
-
-void hvm_debug_flush(struct domain *d)
-{
-    spin_lock(&debug_lock);
-    if (d->hvm.dbg_len)
-        debug_emit(d);
-    spin_unlock(&debug_lock);
-}
 
 void hvm_portio(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint64_t *val)
 {
@@ -54,7 +25,7 @@ void hvm_portio(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint6
         return;
     }
     if (port == DEBUG_PORT && size == 1)
-        debug_putc(v->domain, (char)*val);
+        guest_console_putc(v->domain, (char)*val);
 }
 
 /* ------------------------------------------------------- minimal vLAPIC */
@@ -160,6 +131,22 @@ void vlapic_ack_irq(struct vcpu *v, unsigned int vector)
     vec_set(v, APIC_ISR, vector);
 }
 
+void vcpu_kick(struct vcpu *v)
+{
+    vcpu_unblock(v);
+    /* If it is in the guest, an exit makes it look at what is pending. */
+    if (ACCESS_ONCE(v->is_running) && v->processor != smp_processor_id())
+        smp_send_event_check_cpu(v->processor);
+}
+
+void vlapic_set_irq(struct vcpu *v, uint8_t vector)
+{
+    if (vector < 16)
+        return;
+    vec_set(v, APIC_IRR, vector);
+    vcpu_kick(v);
+}
+
 /* ---- timer: a 1 GHz clock, so one count is one nanosecond before the divider ---- */
 
 static unsigned int timer_divisor(struct vcpu *v)
@@ -186,10 +173,7 @@ static void vlapic_timer_fn(void *data)
         v->hvm.vlapic_timer_start += timer_period(v);
         set_timer(&v->hvm.vlapic_timer, v->hvm.vlapic_timer_start + timer_period(v));
     }
-    vcpu_unblock(v);
-    /* If it is in the guest, an exit makes it look at the IRR. */
-    if (ACCESS_ONCE(v->is_running) && v->processor != smp_processor_id())
-        smp_send_event_check_cpu(v->processor);
+    vcpu_kick(v);
 }
 
 static void timer_load(struct vcpu *v)

@@ -68,10 +68,15 @@ void vlapic_init(struct vcpu *v);
 void vlapic_destroy(struct vcpu *v);
 /* The highest pending vector that may be delivered now (TPR, ISR), or -1. */
 int vlapic_pending_irq(struct vcpu *v);
+/* Raise a fixed, edge-triggered interrupt (vector 16..255) and kick the vCPU. */
+void vlapic_set_irq(struct vcpu *v, uint8_t vector);
+/*
+ * Something is pending for v (an interrupt, an event): wake it if blocked
+ * and make it leave the guest if it runs on another CPU.
+ */
+void vcpu_kick(struct vcpu *v);
 /* Delivery started: the vector moves from IRR to ISR. */
 void vlapic_ack_irq(struct vcpu *v, unsigned int vector);
-/* Flush a partial 0xE9 line (domain teardown). */
-void hvm_debug_flush(struct domain *d);
 
 /*
  * pvh.c: put v in the PVH entry state (32-bit protected mode, paging off,

@@ -9,6 +9,7 @@
 #include <xen/p2m.h>
 #include <xen/timer.h>
 #include <asm/hvm/hvm.h>
+#include <public/hvm/params.h>
 
 struct hvm_vcpu {
     struct hvm_gprs gprs;           /* saved across VM exits (RSP/RIP live in the VMCS/VMCB) */
@@ -30,8 +31,7 @@ struct hvm_vcpu {
 struct hvm_domain {
     struct p2m p2m;                 /* guest-physical -> machine */
     void *vendor;
-    char dbg_buf[256];              /* port 0xE9 bytes of the line being written */
-    unsigned int dbg_len;
+    uint64_t params[HVM_NR_PARAMS]; /* HVMOP_set_param / get_param (arch/x86/hvm/hvm_op.c) */
 };
 
 #endif
