@@ -9,15 +9,18 @@
 DESTDIR ?=
 PYTHON  ?= python3
 
-.PHONY: all xen stubdom tools-tests deps run test test-host test-emu bench check install clean distclean
+.PHONY: all xen stubdom hyperlaunch tools-tests deps run test test-host test-emu bench check install clean distclean
 
-all: xen stubdom
+all: xen stubdom hyperlaunch
 
 xen:
 	$(MAKE) -C xen
 
 stubdom:
 	$(MAKE) -C stubdom
+
+hyperlaunch:
+	$(MAKE) -C tools/hyperlaunch
 
 deps:
 	@scripts/install-deps
@@ -40,13 +43,14 @@ test-host: xen tools-tests
 test-emu: xen stubdom
 	$(PYTHON) automation/run-tests.py --emu-only
 
-bench: deps xen
-	$(PYTHON) automation/bench.py
+bench: deps xen stubdom
+	$(PYTHON) automation/bench.py $(BENCH_ARGS)
 
 check:
 	scripts/check
 
-install: xen
+install: xen hyperlaunch
+	$(MAKE) -C tools/hyperlaunch install DESTDIR=$(DESTDIR)
 	install -D -m 0644 xen/xen.gz $(DESTDIR)/boot/xen.gz
 	install -D -m 0644 xen/xen-syms $(DESTDIR)/usr/lib/debug/xen-syms
 

@@ -30,6 +30,8 @@ BUILD_DIR = os.path.join(ROOT, "build", "automation")
 ISO_CACHE_DIR = os.path.join(BUILD_DIR, "iso-cache")
 LOGS_DIR = os.path.join(BUILD_DIR, "logs")
 DEFAULT_XEN = os.path.join(ROOT, "xen", "xen.gz")
+HYPERLAUNCH = os.path.join(ROOT, "build", "tools", "hyperlaunch")
+HYPERLAUNCH_BUILD = ["make", "-s", "-C", "tools/hyperlaunch"]
 
 QEMU = "qemu-system-x86_64"
 BOCHS = "bochs"
@@ -113,6 +115,8 @@ class Case:
         self.xen = DEFAULT_XEN
         self.xen_args = ""
         self.modules = []           # [(abs path, args string)]
+        self.domains = []           # Hyperlaunch domain/cpupool files (abs paths)
+        self.pools = []             # --pool NAME:SCHED:CPUS for the tool
         self.expect = []            # [(source text, compiled)]
         self.input = []             # [(regex source, compiled, bytes to type on COM1)]
         self.forbid = []
@@ -135,6 +139,8 @@ class Case:
         bits = [self.emulator, "smp %d" % self.smp, self.memory]
         if self.max_rss:
             bits.append("max_rss %s" % format_size(self.max_rss))
+        if self.domains:
+            bits.append("Hyperlaunch files %d" % len(self.domains))
         text = ", ".join(bits)
         if self.description:
             text += ": " + self.description
@@ -144,7 +150,7 @@ class Case:
 _SCALAR_KEYS = {"description", "emulator", "smp", "memory", "cpu", "xen",
                 "xen_args", "default_forbid", "timeout", "max_rss",
                 "expect_exit", "qemu_args"}
-_LIST_KEYS = {"module", "expect", "input", "forbid", "bochsrc", "build"}
+_LIST_KEYS = {"module", "domain", "pool", "expect", "input", "forbid", "bochsrc", "build"}
 
 
 def _parse_bool(text):
@@ -234,6 +240,13 @@ def load_case(path, name=None):
             raise HarnessError("%s: %s: %s" % (where, key, exc))
     if case.emulator is None:
         raise HarnessError("%s: no `emulator =` line" % relpath(path))
+    if case.domains and case.modules:
+        raise HarnessError("%s: give `domain =` (Hyperlaunch) or `module =` lines, not both"
+                           % relpath(path))
+    if case.pools and not case.domains:
+        raise HarnessError("%s: `pool =` needs `domain =` lines" % relpath(path))
+    if case.domains and HYPERLAUNCH_BUILD not in case.build:
+        case.build.append(list(HYPERLAUNCH_BUILD))
     if not case.expect and not case.expect_exit and not case.expect_reboot:
         raise HarnessError("%s: needs an `expect =` line or `expect_exit = yes`"
                            % relpath(path))
@@ -269,6 +282,14 @@ def _apply_key(case, key, value):
             raise ValueError("needs a path")
         mpath, _, margs = value.partition(" ")
         case.modules.append((_resolve(mpath), margs.strip()))
+    elif key == "domain":
+        if not value:
+            raise ValueError("needs one or more .cfg files")
+        case.domains += [_resolve(f) for f in value.split()]
+    elif key == "pool":
+        if value.count(":") != 2 or " " in value:
+            raise ValueError("want NAME:SCHED:CPUS, e.g. pool1:credit:2-3")
+        case.pools.append(value)
     elif key == "expect":
         case.expect.append((value, _compile_regex(value)))
     elif key == "input":
@@ -1195,7 +1216,10 @@ def run_case(case, xen=None, live=False, timeout_factor=1.0, out_lock=None,
     shutil.rmtree(logdir, ignore_errors=True)
     os.makedirs(logdir)
     try:
-        iso = build_iso(xen or case.xen, case.xen_args, case.modules)
+        modules = case.modules
+        if case.domains:
+            modules = hyperlaunch_modules(case, os.path.join(logdir, "hyperlaunch.dtb"))
+        iso = build_iso(xen or case.xen, case.xen_args, modules)
     except HarnessError as exc:
         _write(os.path.join(logdir, "result.txt"), "FAIL: %s\n" % exc)
         return Result(case, False, "ISO build: %s" % str(exc).splitlines()[0], 0, 0, logdir)
@@ -1209,6 +1233,38 @@ def run_case(case, xen=None, live=False, timeout_factor=1.0, out_lock=None,
         "PASS" if reason is None else "FAIL: " + reason, elapsed,
         format_size(run.peak) if run.peak else "unknown"))
     return Result(case, reason is None, reason, elapsed, run.peak, logdir)
+
+
+def hyperlaunch_modules(case, blob):
+    """Run tools/hyperlaunch on the case's domain and pool files: write the
+    configuration blob to `blob` and return the module list [(path, args)]
+    in module-index order (the blob first).  Each module's command line
+    starts with its path in the ISO, as the tool's GRUB entries write it.
+    Relative paths in the files are relative to the repository root."""
+    cmd = [HYPERLAUNCH, "-o", blob, "--list-modules"]
+    for pool in case.pools:
+        cmd += ["--pool", pool]
+    cmd += case.domains
+    try:
+        res = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, universal_newlines=True)
+    except OSError as exc:
+        raise HarnessError("cannot run %s: %s (make -C tools/hyperlaunch)"
+                           % (relpath(HYPERLAUNCH), exc.strerror))
+    _write(os.path.join(os.path.dirname(blob), "hyperlaunch.log"),
+           " ".join(shlex.quote(c) for c in cmd) + "\n" + res.stdout + res.stderr)
+    if res.returncode != 0:
+        raise HarnessError("hyperlaunch failed: " + "; ".join(
+            l for l in res.stderr.strip().splitlines() if "warning:" not in l))
+    modules = []
+    for line in res.stdout.splitlines():
+        idx, path, args = line.split("\t", 2)
+        if int(idx) != len(modules):
+            raise HarnessError("hyperlaunch: module %s out of order" % idx)
+        modules.append((os.path.join(ROOT, path), args))
+    names = _iso_names(modules)
+    return [(path, ("/boot/%s %s" % (name, args)).strip())
+            for name, (path, args) in zip(names, modules)]
 
 
 def _write(path, text):

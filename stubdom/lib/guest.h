@@ -206,6 +206,9 @@ struct probe_stats {
 };
 void probe_range(uint64_t base, uint64_t size, uint64_t stride, probe_fn fn, void *arg,
                  struct probe_stats *stats);
+/* First and last page, and one page at a pseudo-random offset in every stride slice. */
+void probe_range_jitter(uint64_t base, uint64_t size, uint64_t stride, uint64_t *seed,
+                        probe_fn fn, void *arg, struct probe_stats *stats);
 
 /* Small string helpers (string.c). */
 void *memset(void *dst, int c, size_t n);

@@ -51,3 +51,46 @@ void probe_range(uint64_t base, uint64_t size, uint64_t stride, probe_fn fn, voi
     if (last_page != first_page)
         probe_page(last_page, first, end, fn, arg, stats);
 }
+
+/*
+ * The terabyte walk: the range's first and last page, and one page in
+ * every stride-sized slice of the range at a pseudo-random offset inside
+ * the slice (so the pages probed are not all at the same offset in their
+ * 2 MiB or 1 GiB piece, and a mix-up of pieces shows).  *seed advances.
+ */
+static uint64_t next_rand(uint64_t *seed)
+{
+    uint64_t x = *seed;
+
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *seed = x;
+    return x;
+}
+
+void probe_range_jitter(uint64_t base, uint64_t size, uint64_t stride, uint64_t *seed,
+                        probe_fn fn, void *arg, struct probe_stats *stats)
+{
+    uint64_t first = ALIGN_UP(base, 8);
+    uint64_t end = ALIGN_DOWN(base + size, 8);
+    uint64_t first_page, last_page, slice;
+
+    if (end < first + 8)
+        return;
+    stride = stride < PAGE_SIZE ? PAGE_SIZE : ALIGN_UP(stride, PAGE_SIZE);
+    first_page = ALIGN_DOWN(first, PAGE_SIZE);
+    last_page = ALIGN_DOWN(end - 8, PAGE_SIZE);
+
+    probe_page(first_page, first, end, fn, arg, stats);
+    for (slice = ALIGN_DOWN(first_page, stride); slice <= last_page; slice += stride) {
+        uint64_t page = slice + (next_rand(seed) % (stride / PAGE_SIZE)) * PAGE_SIZE;
+
+        if (page > first_page && page < last_page)
+            probe_page(page, first, end, fn, arg, stats);
+        if (slice + stride < slice)
+            break;
+    }
+    if (last_page != first_page)
+        probe_page(last_page, first, end, fn, arg, stats);
+}

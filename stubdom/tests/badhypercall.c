@@ -5,7 +5,9 @@
  * Each call must return an error (-ENOSYS, -EFAULT) or crash this domain,
  * never the hypervisor, and must leave every register outside the
  * convention as it was.  A xen_version(XENVER_version) call first shows
- * that hypercalls work at all.  Without a hypervisor the instruction
+ * that hypercalls work at all; then every implemented call that is not
+ * an event call gets garbage (all-ones sub-ops, unmapped pointers) and
+ * must give Xen's answer.  Without a hypervisor the instruction
  * raises #UD, which is caught and reported as SKIP.
  */
 #include "guest.h"
@@ -19,6 +21,28 @@ const char test_name[] = "badhypercall";
 #define XENVER_get_features 6
 #define XEN_ENOSYS 38
 #define XEN_EFAULT 14
+#define XEN_EINVAL 22
+#define XEN_EPERM 1
+#define XEN_E2BIG 7
+/* The other implemented calls and the sub-ops used below (Xen 4.17 public headers). */
+#define HYPERVISOR_memory_op 12
+#define HYPERVISOR_console_io 18
+#define HYPERVISOR_grant_table_op 20
+#define HYPERVISOR_vm_assist 21
+#define HYPERVISOR_physdev_op 33
+#define HYPERVISOR_hvm_op 34
+#define XENMEM_decrease_reservation 1
+#define XENMEM_current_reservation 3
+#define XENMEM_populate_physmap 6
+#define XENMEM_add_to_physmap 7
+#define XENMEM_memory_map 9
+#define GNTTABOP_setup_table 2
+#define GNTTABOP_query_size 6
+#define HVMOP_set_param 0
+#define HVMOP_get_param 1
+#define HVMOP_set_evtchn_upcall_vector 23
+#define CONSOLEIO_write 0
+#define CONSOLEIO_read 1
 
 #define UNMAPPED_PTR ((uint64_t)0xdead0000000) /* canonical, no mapping */
 /* Non-canonical; its low 48 bits are unmapped too, so a walk that ignores
@@ -133,6 +157,76 @@ static void selftest(void)
           a.clobbered, b.clobbered);
 }
 
+/*
+ * The implemented calls with garbage: unknown sub-ops, every argument all
+ * ones, pointers nobody mapped.  Each gets Xen's error (or, for the
+ * reservation calls, "0 extents done"), registers intact.
+ */
+struct garbage_call {
+    const char *name;
+    uint64_t nr, arg[3];
+    int64_t want;           /* for a privileged caller */
+    int64_t want_unpriv;    /* the same unless console_io (privileged only) */
+};
+
+static void real_calls_with_garbage(void)
+{
+    /* cmd all ones: an unknown op with a start extent; the op itself is 63. */
+    static const struct garbage_call calls[] = {
+        {"memory_op_all_ones", HYPERVISOR_memory_op, {~0ull, ~0ull, ~0ull}, -XEN_ENOSYS, 0},
+        {"memory_op_populate_unmapped", HYPERVISOR_memory_op, {XENMEM_populate_physmap,
+         UNMAPPED_PTR, 0}, 0, 0},
+        {"memory_op_decrease_noncanonical", HYPERVISOR_memory_op, {XENMEM_decrease_reservation,
+         NONCANONICAL_PTR, 0}, 0, 0},
+        {"memory_op_physmap_kernel_ptr", HYPERVISOR_memory_op, {XENMEM_add_to_physmap,
+         KERNEL_PTR, 0}, -XEN_EFAULT, 0},
+        {"memory_op_memory_map_unmapped", HYPERVISOR_memory_op, {XENMEM_memory_map,
+         UNMAPPED_PTR, 0}, -XEN_EFAULT, 0},
+        {"memory_op_reservation_unmapped", HYPERVISOR_memory_op, {XENMEM_current_reservation,
+         UNMAPPED_PTR, 0}, -XEN_EFAULT, 0},
+        {"grant_table_all_ones", HYPERVISOR_grant_table_op, {~0ull, ~0ull, ~0ull}, -XEN_EINVAL, 0},
+        {"grant_table_negative_count", HYPERVISOR_grant_table_op, {GNTTABOP_query_size,
+         UNMAPPED_PTR, 0x80000000u}, -XEN_EINVAL, 0},
+        {"grant_table_unmapped", HYPERVISOR_grant_table_op, {GNTTABOP_query_size, UNMAPPED_PTR, 1},
+         -XEN_EFAULT, 0},
+        {"grant_table_setup_unmapped", HYPERVISOR_grant_table_op, {GNTTABOP_setup_table,
+         KERNEL_PTR, 1}, -XEN_EFAULT, 0},
+        {"hvm_op_all_ones", HYPERVISOR_hvm_op, {~0ull, ~0ull, ~0ull}, -XEN_ENOSYS, 0},
+        {"hvm_op_set_param_unmapped", HYPERVISOR_hvm_op, {HVMOP_set_param, UNMAPPED_PTR, 0},
+         -XEN_EFAULT, 0},
+        {"hvm_op_get_param_noncanonical", HYPERVISOR_hvm_op, {HVMOP_get_param, NONCANONICAL_PTR,
+         0}, -XEN_EFAULT, 0},
+        {"hvm_op_upcall_vector_unmapped", HYPERVISOR_hvm_op, {HVMOP_set_evtchn_upcall_vector,
+         UNMAPPED_PTR, 0}, -XEN_EFAULT, 0},
+        {"vm_assist_all_ones", HYPERVISOR_vm_assist, {~0ull, ~0ull, ~0ull}, -XEN_EINVAL, 0},
+        {"physdev_op_all_ones", HYPERVISOR_physdev_op, {~0ull, UNMAPPED_PTR, 0}, -XEN_ENOSYS, 0},
+        {"console_io_all_ones", HYPERVISOR_console_io, {~0ull, ~0ull, UNMAPPED_PTR}, -XEN_ENOSYS,
+         -XEN_EPERM},
+        {"console_io_write_unmapped", HYPERVISOR_console_io, {CONSOLEIO_write, ~0ull,
+         UNMAPPED_PTR}, -XEN_EFAULT, -XEN_EPERM},
+        {"console_io_read_huge", HYPERVISOR_console_io, {CONSOLEIO_read, ~0ull, UNMAPPED_PTR},
+         -XEN_E2BIG, -XEN_EPERM},
+        {"version_all_ones", HYPERVISOR_xen_version, {~0ull, ~0ull, ~0ull}, -XEN_ENOSYS, 0},
+        {"version_features_kernel_ptr", HYPERVISOR_xen_version, {XENVER_get_features, KERNEL_PTR,
+         0}, -XEN_EFAULT, 0},
+    };
+    struct hcall probe = {HYPERVISOR_console_io, {CONSOLEIO_write, 0, 0, 0, 0}, 0, 0};
+    bool privileged;
+    unsigned int i;
+
+    /* console_io is for privileged domains only: an empty write says which we are. */
+    if (!cpu.xen_base || !hypercall("privilege_probe", &probe))
+        return;
+    privileged = probe.ret == 0;
+    info("this domain is %s", privileged ? "privileged" : "unprivileged");
+    for (i = 0; i < ARRAY_SIZE(calls); i++) {
+        const struct garbage_call *c = &calls[i];
+        struct hcall h = {c->nr, {c->arg[0], c->arg[1], c->arg[2], ~0ull, ~0ull}, 0, 0};
+
+        expect_error(c->name, h, privileged || !c->want_unpriv ? c->want : c->want_unpriv);
+    }
+}
+
 void test_main(void)
 {
     struct hcall version = {HYPERVISOR_xen_version, {XENVER_version, 0, 0, 0, 0}, 0, 0};
@@ -167,5 +261,6 @@ void test_main(void)
     h.arg[0] = XENVER_extraversion;
     h.arg[1] = KERNEL_PTR;
     expect_error("version_kernel_ptr", h, -XEN_EFAULT);
+    real_calls_with_garbage();
     pass("alive", "the hypervisor answered every call and this domain is still running");
 }

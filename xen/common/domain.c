@@ -12,9 +12,15 @@
 #include <xen/timer.h>
 #include <xen/domain.h>
 #include <xen/guest_console.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/p2m.h>
+#include <xen/param.h>
+#include <asm/mm.h>
 #include <asm/page.h>
+#include <asm/processor.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/support.h>
 
@@ -210,6 +216,11 @@ struct domain *domain_create(domid_t domid, const struct domain_create_args *arg
     rc = hvm_domain_initialise(d);
     if (rc)
         goto fail_sched;
+    rc = evtchn_domain_init(d);
+    if (rc) {
+        hvm_domain_destroy(d);
+        goto fail_sched;
+    }
 
     domlist_lock();
     d->next_in_list = domain_list;
@@ -251,9 +262,15 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id)
         return NULL;
     }
     vlapic_reset(v);
+    if (evtchn_vcpu_init(v)) {
+        hvm_vcpu_destroy(v);
+        free_xenheap_pages(v, 0);
+        return NULL;
+    }
     /* Spread the domains' vCPUs over the CPUs; the scheduler moves them as it likes. */
     cpu = (d->domain_id + vcpu_id) % cpumask_weight(&cpu_online_map);
     if (sched_init_vcpu(v, cpu)) {
+        evtchn_vcpu_destroy(v);
         hvm_vcpu_destroy(v);
         free_xenheap_pages(v, 0);
         return NULL;
@@ -262,6 +279,20 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id)
 }
 
 /* ------------------------------------------------------------ memory */
+
+/*
+ * Guest RAM is populated lazily by default (common/p2m_pod.c): building a
+ * domain only marks its RAM populate-on-demand and claims host memory for
+ * it; what the builder writes is backed at once (domain_copy_to_gpa), and
+ * the rest on the guest's first touch.  "no-lazy-populate" backs and
+ * scrubs everything at build time instead (for comparison).
+ * "pod-touch=1G" scrubs a whole dirty GiB at its first touch (one 1 GiB
+ * leaf at once) instead of the 2 MiB piece touched.
+ */
+static bool opt_lazy_populate = true;
+boolean_param("lazy-populate", opt_lazy_populate);
+static uint64_t opt_pod_touch = MB(2);
+size_param("pod-touch", opt_pod_touch);
 
 static int extent_record(struct domain *d, paddr_t ma, unsigned int order)
 {
@@ -280,17 +311,23 @@ static int extent_record(struct domain *d, paddr_t ma, unsigned int order)
     return 0;
 }
 
+static int extent_record_cb(void *arg, paddr_t ma, unsigned int order)
+{
+    return extent_record(arg, ma, order);
+}
+
 static int populate_piece(struct domain *d, uint64_t gfn, unsigned int order)
 {
-    paddr_t ma = alloc_pages(order);
-    uint64_t n = 1ULL << order, i;
+    bool clean;
+    paddr_t ma = alloc_pages_ex(order, ALLOC_PREFER_CLEAN, &clean);
+    uint64_t n = 1ULL << order;
     int rc;
 
     if (ma == INVALID_PADDR)
         return -ENOMEM;
     /* Nothing of a previous owner may reach the guest. */
-    for (i = 0; i < n; i++)
-        memset(maddr_to_virt(ma + i * PAGE_SIZE), 0, PAGE_SIZE);
+    if (!clean)
+        scrub_pages(ma, order);
     rc = extent_record(d, ma, order);
     if (!rc)
         rc = p2m_set_range(&d->hvm.p2m, gfn, ma >> PAGE_SHIFT, n, p2m_ram_rw, P2M_MT_WB);
@@ -304,12 +341,34 @@ static int populate_piece(struct domain *d, uint64_t gfn, unsigned int order)
     return 0;
 }
 
-int domain_populate_ram(struct domain *d, uint64_t gfn, uint64_t nr)
+/* Frames the domain is promised but does not have yet. */
+static uint64_t pending_pages(struct domain *d)
+{
+    return __atomic_load_n(&d->hvm.p2m.type_frames[p2m_populate_on_demand], __ATOMIC_RELAXED);
+}
+
+/*
+ * RAM must fit the guest-physical space: the p2m's 4-level EPT/NPT (48
+ * bits) and the width the CPU reports (a guest is told the same width).
+ */
+static int check_gpa_space(struct domain *d, uint64_t gfn, uint64_t nr)
+{
+    unsigned int bits = min(d->hvm.p2m.gpa_bits, paddr_bits);
+    uint64_t limit = 1ULL << (bits - PAGE_SHIFT);
+
+    if (nr <= limit && gfn <= limit - nr)
+        return 0;
+    printk(XENLOG_ERR "d%u: RAM up to %#lx is beyond the %u-bit guest-physical space "
+           "(CPU physical address width %u, %u-level %s)\n", d->domain_id,
+           (unsigned long)((gfn + nr) << PAGE_SHIFT), bits, paddr_bits, d->hvm.p2m.levels,
+           d->hvm.p2m.ops->name);
+    return -ERANGE;
+}
+
+static int populate_eager(struct domain *d, uint64_t gfn, uint64_t nr)
 {
     static const unsigned int orders[] = { PAGE_ORDER_1G, PAGE_ORDER_2M, PAGE_ORDER_4K };
 
-    if (d->tot_pages + nr > d->max_pages || d->tot_pages + nr < nr)
-        return -E2BIG;
     while (nr) {
         unsigned int k;
         int rc = -ENOMEM;
@@ -335,12 +394,47 @@ int domain_populate_ram(struct domain *d, uint64_t gfn, uint64_t nr)
     return 0;
 }
 
-int domain_populate_on_demand(struct domain *d, uint64_t gfn, uint64_t nr)
+int domain_populate_ram(struct domain *d, uint64_t gfn, uint64_t nr)
 {
-    return p2m_set_range(&d->hvm.p2m, gfn, INVALID_MFN, nr, p2m_populate_on_demand, P2M_MT_WB);
+    uint64_t committed = d->tot_pages + pending_pages(d);
+    int rc;
+
+    if (committed + nr > d->max_pages || committed + nr < nr)
+        return -E2BIG;
+    rc = check_gpa_space(d, gfn, nr);
+    if (rc)
+        return rc;
+    if (opt_lazy_populate)
+        return domain_populate_on_demand(d, gfn, nr);
+    return populate_eager(d, gfn, nr);
 }
 
-/* Visit the RAM behind [gpa, gpa + len) page piece by page piece. */
+int domain_populate_on_demand(struct domain *d, uint64_t gfn, uint64_t nr)
+{
+    int rc = check_gpa_space(d, gfn, nr);
+
+    if (rc)
+        return rc;
+    d->hvm.p2m.pod.touch_order = opt_pod_touch >= GB(1) ? PAGE_ORDER_1G : PAGE_ORDER_2M;
+    rc = p2m_pod_set(&d->hvm.p2m, gfn, nr);
+    if (rc == -ENOMEM)
+        printk(XENLOG_ERR "d%u: cannot claim %lu MiB of host memory for its RAM\n",
+               d->domain_id, (unsigned long)(nr >> 8));
+    return rc;
+}
+
+int domain_populate_touch(struct domain *d, uint64_t gfn)
+{
+    struct p2m_pod_touch t;
+    uint64_t t0 = rdtsc();
+    int rc = p2m_pod_touch(&d->hvm.p2m, gfn, extent_record_cb, d, &t);
+
+    __atomic_add_fetch(&d->tot_pages, t.allocated, __ATOMIC_RELAXED);
+    p2m_pod_account(&d->hvm.p2m, &t, rdtsc() - t0);
+    return rc;
+}
+
+/* Visit the RAM behind [gpa, gpa + len) page piece by page piece, backing it as needed. */
 static int gpa_access(struct domain *d, uint64_t gpa, void *buf, const void *src, size_t len)
 {
     while (len) {
@@ -349,6 +443,11 @@ static int gpa_access(struct domain *d, uint64_t gpa, void *buf, const void *src
         size_t off = gpa & (PAGE_SIZE - 1), n = PAGE_SIZE - off;
         uint8_t *p;
 
+        if (t == p2m_populate_on_demand || t == p2m_ram_unscrubbed) {
+            if (domain_populate_touch(d, gpa >> PAGE_SHIFT))
+                return -EFAULT;
+            continue;
+        }
         if (n > len)
             n = len;
         if ((t != p2m_ram_rw && t != p2m_ram_ro) || mfn == INVALID_MFN)
@@ -377,6 +476,79 @@ int domain_read_gpa(struct domain *d, uint64_t gpa, void *dst, size_t len)
     return gpa_access(d, gpa, dst, NULL, len);
 }
 
+static uint64_t domain_extent_pages(struct domain *d)
+{
+    const struct domain_extents *x;
+    uint64_t n = 0;
+
+    for (x = d->extents; x; x = x->next)
+        n++;
+    return n;
+}
+
+/*
+ * Give a dying domain's RAM back in the chunks it came in (1 GiB where it
+ * was allocated so): the allocator marks them dirty, to be scrubbed in the
+ * background or when next handed to a guest.  The p2m must be gone.
+ */
+static void domain_free_ram(struct domain *d)
+{
+    uint64_t chunks[3] = { 0, 0, 0 };
+    unsigned int i;
+
+    p2m_pod_release(&d->hvm.p2m);
+    while (d->extents) {
+        struct domain_extents *x = d->extents;
+
+        for (i = 0; i < x->nr; i++) {
+            free_pages(x->e[i].ma, x->e[i].order);
+            chunks[x->e[i].order >= PAGE_ORDER_1G ? 0 : x->e[i].order >= PAGE_ORDER_2M ? 1 : 2]++;
+        }
+        d->extents = x->next;
+        free_xenheap_pages(x, 0);
+    }
+    printk("d%u: RAM returned as %lu x 1G, %lu x 2M, %lu x 4K chunks (dirty until scrubbed)\n",
+           d->domain_id, (unsigned long)chunks[0], (unsigned long)chunks[1],
+           (unsigned long)chunks[2]);
+}
+
+/* The operator view of one domain's memory (build report, debug key 'm', destruction). */
+void domain_memory_report(struct domain *d)
+{
+    struct page_alloc_stats st;
+    struct p2m_stats ps;
+    char name[DOMAIN_NAME_LEN + 8];
+
+    snprintf(name, sizeof(name), "d%u (%s)", d->domain_id, d->name);
+    p2m_get_stats(&d->hvm.p2m, &ps);
+    page_alloc_get_stats(&st);
+    printk("%s RAM: %lu MiB populated, %lu MiB pending, max %lu MiB\n", name,
+           (unsigned long)(d->tot_pages >> 8), (unsigned long)(pending_pages(d) >> 8),
+           (unsigned long)(d->max_pages >> 8));
+    p2m_dump(&d->hvm.p2m, name);
+    p2m_pod_dump(&d->hvm.p2m, name);
+    printk("%s metadata: p2m tables %lu KiB, allocation records %lu KiB (host allocator %lu KiB)\n",
+           name, (unsigned long)(ps.meta_bytes >> 10),
+           (unsigned long)(domain_extent_pages(d) << 2), (unsigned long)(st.meta_bytes >> 10));
+}
+
+void domain_memory_report_all(void)
+{
+    struct page_alloc_stats st;
+    struct domain *d;
+
+    page_alloc_get_stats(&st);
+    printk("Scrubbing: %lu MiB free and clean (pool %lu MiB), %lu GiB scrubbed in the "
+           "background; %lu MiB claimed for lazy RAM\n", (unsigned long)(st.clean_pages >> 8),
+           (unsigned long)(st.scrub_pool_pages >> 8), (unsigned long)st.scrubbed_1g,
+           (unsigned long)(st.claimed_pages >> 8));
+    domlist_lock();
+    for_each_domain(d)
+        if (!d->is_dying)
+            domain_memory_report(d);
+    domlist_unlock();
+}
+
 /* --------------------------------------------------------- destruction */
 
 void domain_destroy(struct domain *d)
@@ -384,6 +556,7 @@ void domain_destroy(struct domain *d)
     struct domain **pp;
     uint64_t pages = d->tot_pages, before = domain_host_free_pages();
     char name[DOMAIN_NAME_LEN];
+    char cpus[64];
     unsigned int i, id;
 
     d->is_dying = true;
@@ -392,28 +565,30 @@ void domain_destroy(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vlapic_destroy(d->vcpu[i]);
+    evtchn_domain_destroy(d);
     for (i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
         if (!v)
             continue;
         sched_destroy_vcpu(v);
+        /* Where it ran: operators (and tests) check this against its pinning. */
+        printk("d%u vCPU%u ran on CPUs %s\n", d->domain_id, v->vcpu_id,
+               cpumask_empty(&v->ran_on) ? "none"
+                                         : cpumask_format_list(&v->ran_on, cpus, sizeof(cpus)));
         hvm_vcpu_destroy(v);
         free_xenheap_pages(v, 0);
     }
     sched_destroy_domain(d);
+    guest_console_ring_destroy(d);
     guest_console_flush(d);
 
     /* The p2m goes first: no translation to freed frames may remain. */
+    domain_memory_report(d);
     hvm_domain_destroy(d);
-    while (d->extents) {
-        struct domain_extents *x = d->extents;
-
-        for (i = 0; i < x->nr; i++)
-            free_pages(x->e[i].ma, x->e[i].order);
-        d->extents = x->next;
-        free_xenheap_pages(x, 0);
-    }
+    grant_table_destroy(d);
+    domain_abi_destroy(d);
+    domain_free_ram(d);
 
     domlist_lock();
     for (pp = &domain_list; *pp; pp = &(*pp)->next_in_list)

@@ -31,6 +31,8 @@ static const unsigned int p2m_type_access_table[P2M_NR_TYPES] = {
     [p2m_grant_map_rw] = P2M_ACCESS_R | P2M_ACCESS_W,
     [p2m_grant_map_ro] = P2M_ACCESS_R,
     [p2m_map_foreign] = P2M_ACCESS_R | P2M_ACCESS_W,
+    /* Not present: the first touch scrubs the piece and maps it. */
+    [p2m_ram_unscrubbed] = 0,
 };
 
 unsigned int p2m_type_access(p2m_type_t t)
@@ -108,6 +110,21 @@ static uint64_t make_leaf(const struct p2m *p2m, const struct p2m_leaf *l, unsig
     return l->type == p2m_invalid ? 0 : p2m->ops->make_leaf(l, level);
 }
 
+/* Count a leaf entering (sign +1) or leaving (-1) the tree, by size and by type. */
+static void account_leaf(struct p2m *p2m, uint64_t e, unsigned int level, int sign)
+{
+    struct p2m_leaf l;
+
+    if (!entry_is_leaf(p2m, e, level))
+        return;
+    decode_leaf(p2m, e, level, &l);
+    p2m->nr_leaves[level] += (uint64_t)(int64_t)sign;
+    if ((unsigned int)l.type < P2M_NR_TYPES)
+        p2m->type_frames[l.type] += (uint64_t)(int64_t)sign * level_frames(level);
+    if (l.type == p2m_ram_rw || l.type == p2m_ram_ro)
+        p2m->ram_leaves[level] += (uint64_t)(int64_t)sign;
+}
+
 static void p2m_flush(struct p2m *p2m)
 {
     __atomic_add_fetch(&p2m->tlb_gen, 1, __ATOMIC_SEQ_CST);
@@ -147,10 +164,8 @@ static void write_entry(struct p2m *p2m, struct p2m_change *c, uint64_t *ep, uns
 {
     uint64_t old = *ep;
 
-    if (entry_is_leaf(p2m, old, level))
-        p2m->nr_leaves[level]--;
-    if (entry_is_leaf(p2m, new, level))
-        p2m->nr_leaves[level]++;
+    account_leaf(p2m, old, level, -1);
+    account_leaf(p2m, new, level, 1);
     if (old != 0 && p2m->ops->is_present(old))
         c->need_flush = true;
     __atomic_store_n(ep, new, __ATOMIC_RELEASE);
@@ -169,8 +184,8 @@ static void free_subtree(struct p2m *p2m, struct p2m_change *c, paddr_t ma, unsi
     for (i = 0; i < P2M_ENTRIES; i++) {
         if (entry_is_table(p2m, t[i], level))
             free_subtree(p2m, c, p2m->ops->table_maddr(t[i]), level - 1);
-        else if (t[i] != 0)
-            p2m->nr_leaves[level]--;
+        else
+            account_leaf(p2m, t[i], level, -1);
     }
     defer_free(p2m, c, ma);
 }
@@ -193,10 +208,10 @@ static paddr_t new_table(struct p2m *p2m, const struct p2m_leaf *l, unsigned int
     }
     for (i = 0; i < P2M_ENTRIES; i++) {
         t[i] = p2m->ops->make_leaf(&child, level);
+        account_leaf(p2m, t[i], level, 1);
         if (p2m_type_has_mfn(child.type))
             child.mfn += level_frames(level);
     }
-    p2m->nr_leaves[level] += P2M_ENTRIES;
     return ma;
 }
 
@@ -336,8 +351,7 @@ static int change_entry(struct p2m *p2m, struct p2m_change *c, uint64_t *ep, uns
     child = new_table(p2m, &old, level - 1);
     if (child == INVALID_PADDR)
         return -ENOMEM;
-    if (old.type != p2m_invalid)
-        p2m->nr_leaves[level]--;
+    account_leaf(p2m, *ep, level, -1);
     /* Same translations as before: no flush needed for the split itself. */
     __atomic_store_n(ep, p2m->ops->make_table(child), __ATOMIC_RELEASE);
     rc = change_table(p2m, c, child, level - 1, egfn);
@@ -403,6 +417,8 @@ int p2m_init(struct p2m *p2m, const struct p2m_ops *ops, unsigned int gpa_bits,
     p2m->max_leaf_level = max_order / P2M_LEVEL_BITS;
     p2m->max_gfn = 1ULL << (gpa_bits - PAGE_SHIFT);
     p2m->nr_tables = 1;
+    spin_lock_init(&p2m->pod.lock);
+    p2m->pod.touch_order = PAGE_ORDER_2M;
     return 0;
 }
 
@@ -534,6 +550,10 @@ void p2m_get_stats(struct p2m *p2m, struct p2m_stats *st)
         st->leaves[l] = p2m->nr_leaves[l];
         st->frames += p2m->nr_leaves[l] * level_frames(l);
     }
+    for (l = 0; l < P2M_NR_TYPES; l++)
+        st->type_frames[l] = p2m->type_frames[l];
+    for (l = 0; l < P2M_NR_LEAF_LEVELS; l++)
+        st->ram_leaves[l] = p2m->ram_leaves[l];
     st->table_pages = p2m->nr_tables;
     spin_unlock(&p2m->lock);
     st->meta_bytes = st->table_pages * PAGE_SIZE;
@@ -544,11 +564,12 @@ void p2m_dump(struct p2m *p2m, const char *name)
     struct p2m_stats st;
 
     p2m_get_stats(p2m, &st);
-    printk("%s p2m (%s, %u-bit): %lu MiB mapped: %lu x 1G, %lu x 2M, %lu x 4K; "
+    printk("%s p2m (%s, %u-bit, %u levels): RAM mapped %lu MiB: %lu x 1G, %lu x 2M, %lu x 4K; "
            "%lu table pages (%lu KiB)\n",
-           name, p2m->ops->name, p2m->gpa_bits, (unsigned long)(st.frames >> 8),
-           (unsigned long)st.leaves[P2M_LEVEL_1G], (unsigned long)st.leaves[P2M_LEVEL_2M],
-           (unsigned long)st.leaves[P2M_LEVEL_4K], (unsigned long)st.table_pages,
+           name, p2m->ops->name, p2m->gpa_bits, p2m->levels,
+           (unsigned long)((st.type_frames[p2m_ram_rw] + st.type_frames[p2m_ram_ro]) >> 8),
+           (unsigned long)st.ram_leaves[P2M_LEVEL_1G], (unsigned long)st.ram_leaves[P2M_LEVEL_2M],
+           (unsigned long)st.ram_leaves[P2M_LEVEL_4K], (unsigned long)st.table_pages,
            (unsigned long)(st.meta_bytes >> 10));
 }
 
@@ -556,6 +577,8 @@ void p2m_dump(struct p2m *p2m, const char *name)
 
 struct p2m_census {
     uint64_t leaves[P2M_NR_LEAF_LEVELS];
+    uint64_t type_frames[P2M_NR_TYPES];
+    uint64_t ram_leaves[P2M_NR_LEAF_LEVELS];
     uint64_t tables;
     int bad;
 };
@@ -585,6 +608,9 @@ static void check_table(struct p2m *p2m, struct p2m_census *cs, paddr_t ma, unsi
         }
         if (t[i] != 0) {
             cs->leaves[level]++;
+            cs->type_frames[l.type] += level_frames(level);
+            if (l.type == p2m_ram_rw || l.type == p2m_ram_ro)
+                cs->ram_leaves[level]++;
             empty = false;
             if (p2m_type_has_mfn(l.type) &&
                 (!IS_ALIGNED(l.mfn, level_frames(level)) || l.mfn >= P2M_MFN_LIMIT)) {
@@ -618,9 +644,21 @@ int p2m_check(struct p2m *p2m)
     spin_lock(&p2m->lock);
     check_table(p2m, &cs, p2m->root, p2m->levels - 1, true);
     for (l = 0; l < P2M_NR_LEAF_LEVELS; l++) {
+        if (cs.ram_leaves[l] != p2m->ram_leaves[l]) {
+            printk(XENLOG_ERR "p2m: %lu RAM leaves at level %u, counted %lu\n",
+                   (unsigned long)cs.ram_leaves[l], l, (unsigned long)p2m->ram_leaves[l]);
+            cs.bad++;
+        }
         if (cs.leaves[l] != p2m->nr_leaves[l]) {
             printk(XENLOG_ERR "p2m: %lu leaves at level %u, counted %lu\n",
                    (unsigned long)cs.leaves[l], l, (unsigned long)p2m->nr_leaves[l]);
+            cs.bad++;
+        }
+    }
+    for (l = 0; l < P2M_NR_TYPES; l++) {
+        if (cs.type_frames[l] != p2m->type_frames[l]) {
+            printk(XENLOG_ERR "p2m: %lu frames of type %u, counted %lu\n",
+                   (unsigned long)cs.type_frames[l], l, (unsigned long)p2m->type_frames[l]);
             cs.bad++;
         }
     }

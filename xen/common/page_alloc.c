@@ -16,9 +16,23 @@
  * chunk is free again, the chunk merges back and its metadata page returns
  * with it.  Allocations are naturally aligned blocks of 2^order pages and
  * are freed with the order they were allocated with.
+ *
+ * Clean or dirty: a free 1 GiB chunk, and a free 2 MiB chunk of a split
+ * GiB, carries a "clean" bit: set only once the hypervisor has written
+ * zeros over it (the background scrubber, page_scrub_step(), run by idle
+ * CPUs).  Everything else is dirty: RAM found at boot (firmware and boot
+ * loader data may be there: never assume it is zero), everything freed,
+ * and any chunk whose metadata pages were merged back.  Callers that hand
+ * memory to a guest ask for clean chunks first (alloc_pages_ex()) and scrub
+ * what comes back dirty; 4 KiB allocations are always reported dirty.
+ * The scrubber keeps at most `scrub-pool` bytes of free memory clean, so
+ * that a machine whose RAM is mostly never used (a 13 TiB emulated one)
+ * never pays to zero all of it.
  */
 #include <xen/lib.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
+#include <xen/param.h>
 #include <xen/spinlock.h>
 #include <asm/page.h>
 
@@ -26,10 +40,12 @@
 #define PAGES_PER_1G  (512u * 512u)
 #define NONE32        UINT32_MAX
 
-enum chunk_state { CH_ABSENT, CH_FREE, CH_USED, CH_SPLIT };
+/* CH_SCRUB: a free GiB the background scrubber holds (off every list, counted free). */
+enum chunk_state { CH_ABSENT, CH_FREE, CH_USED, CH_SPLIT, CH_SCRUB };
 
 struct gib {
     uint8_t state;
+    uint8_t clean;              /* FREE: zeroed by the scrubber since it was last used */
     uint16_t nfree_2m;          /* SPLIT: wholly free 2 MiB chunks */
     uint32_t usable;            /* pages of RAM in this GiB (metadata included) */
     uint32_t free_pages;        /* free 4 KiB pages (metadata pages excluded) */
@@ -41,6 +57,7 @@ struct gib {
 struct gib_meta {
     uint8_t state2m[512];       /* enum chunk_state of each 2 MiB chunk */
     uint16_t meta_idx[512];     /* SPLIT 2 MiB chunk: page index of its sp_meta */
+    uint64_t clean2m[8];        /* FREE 2 MiB chunk known to be zero */
 };
 
 /* Lives in a page of a split 2 MiB chunk. */
@@ -60,10 +77,21 @@ BUILD_BUG_ON(sizeof(struct gib) != 32);      /* the per-GiB cost the docs quote 
 static DEFINE_SPINLOCK(heap_lock);
 static struct gib *gibs;
 static uint64_t nr_gibs;
-static uint32_t free_gib_head = NONE32;     /* state FREE */
+static uint32_t free_gib_head = NONE32;     /* state FREE, dirty */
+static uint32_t clean_gib_head = NONE32;    /* state FREE, clean */
 static uint32_t part_gib_head = NONE32;     /* SPLIT with nfree_2m > 0 */
 static paddr_t sp_head = INVALID_PADDR;     /* sp_meta with nfree > 0 */
 static uint64_t total_pages, free_pages_count, nr_split_1g, nr_split_2m;
+static uint64_t clean_pages_count, scrubbed_1g;
+static uint64_t claimed_pages;
+/* The GiB the scrubber is working through, and its next 2 MiB chunk. */
+static uint32_t scrub_gi = NONE32;
+static unsigned int scrub_next;
+static bool scrub_busy;
+
+/* Free memory the idle scrubber keeps zeroed ahead of demand. */
+static uint64_t opt_scrub_pool = GB(1);
+size_param("scrub-pool", opt_scrub_pool);
 
 static inline struct gib_meta *gm_of(const struct gib *g)
 {
@@ -99,6 +127,15 @@ static inline void clear_bit64(uint64_t *map, unsigned int i)
     map[i / 64] &= ~(1ULL << (i % 64));
 }
 
+static unsigned int popcount512(const uint64_t *map)
+{
+    unsigned int i, n = 0;
+
+    for (i = 0; i < 8; i++)
+        n += hweight64(map[i]);
+    return n;
+}
+
 /* ---- GiB lists (links are table indices) ---- */
 
 static void gib_list_add(uint32_t *head, uint64_t i)
@@ -121,6 +158,35 @@ static void gib_list_del(uint32_t *head, uint64_t i)
     if (g->next != NONE32)
         gibs[g->next].prev = g->prev;
     g->prev = g->next = NONE32;
+}
+
+/* A GiB becomes wholly free: on the clean or the dirty list. */
+static void free_gib_add(uint64_t gi, bool clean)
+{
+    gibs[gi].state = CH_FREE;
+    gibs[gi].clean = clean;
+    if (clean)
+        clean_pages_count += PAGES_PER_1G;
+    gib_list_add(clean ? &clean_gib_head : &free_gib_head, gi);
+}
+
+static void free_gib_del(uint64_t gi)
+{
+    if (gibs[gi].clean) {
+        clean_pages_count -= PAGES_PER_1G;
+        gib_list_del(&clean_gib_head, gi);
+    } else {
+        gib_list_del(&free_gib_head, gi);
+    }
+    gibs[gi].clean = 0;
+}
+
+static void clean2m_clear(struct gib_meta *gm, unsigned int c)
+{
+    if (test_bit64(gm->clean2m, c)) {
+        clear_bit64(gm->clean2m, c);
+        clean_pages_count -= PAGES_PER_2M;
+    }
 }
 
 /* ---- split 2 MiB chunk list (links are machine addresses of sp_meta) ---- */
@@ -196,6 +262,7 @@ static void gib_split(uint64_t gi, unsigned int c, unsigned int first, unsigned 
     gm = gm_of(g);
     memset(gm->state2m, others, sizeof(gm->state2m));
     memset(gm->meta_idx, 0, sizeof(gm->meta_idx));
+    memset(gm->clean2m, 0, sizeof(gm->clean2m));
     nr_split_1g++;
     sp = sp_create(gi, c, first, first, last);
     clear_bit64(sp->free, first + 1);
@@ -218,14 +285,15 @@ static void try_merge_gib(uint64_t gi)
         sp_list_del(host);
     if (g->nfree_2m)
         gib_list_del(&part_gib_head, gi);
-    g->state = CH_FREE;
+    /* Its metadata pages held hypervisor data: the whole GiB is dirty. */
+    clean_pages_count -= (uint64_t)popcount512(gm_of(g)->clean2m) * PAGES_PER_2M;
     g->nfree_2m = 0;
     g->free_pages = PAGES_PER_1G;
     g->meta = 0;
     nr_split_1g--;
     nr_split_2m--;
     free_pages_count += 2;
-    gib_list_add(&free_gib_head, gi);
+    free_gib_add(gi, false);
 }
 
 static void try_merge_2m(uint64_t gi, unsigned int c)
@@ -261,9 +329,13 @@ void page_alloc_init(paddr_t max_addr, void *table)
     for (i = 0; i < nr_gibs; i++) {
         gibs[i] = (struct gib){ .state = CH_ABSENT, .prev = NONE32, .next = NONE32 };
     }
-    free_gib_head = part_gib_head = NONE32;
+    free_gib_head = clean_gib_head = part_gib_head = NONE32;
     sp_head = INVALID_PADDR;
     total_pages = free_pages_count = nr_split_1g = nr_split_2m = 0;
+    clean_pages_count = scrubbed_1g = claimed_pages = 0;
+    scrub_gi = NONE32;
+    scrub_next = 0;
+    scrub_busy = false;
 }
 
 /* Add RAM pages [first, last) of 2 MiB chunk c of a split GiB. */
@@ -328,14 +400,13 @@ static void add_in_gib(uint64_t gi, paddr_t a, paddr_t b)
     unsigned int c, c_first, c_last;
 
     if (a == base && b == base + GIGAPAGE_SIZE && g->state == CH_ABSENT) {
-        g->state = CH_FREE;
         g->usable = g->free_pages = PAGES_PER_1G;
         total_pages += PAGES_PER_1G;
         free_pages_count += PAGES_PER_1G;
-        gib_list_add(&free_gib_head, gi);
+        free_gib_add(gi, false);        /* boot RAM: contents unknown */
         return;
     }
-    if (g->state == CH_FREE || g->state == CH_USED) {
+    if (g->state != CH_ABSENT && g->state != CH_SPLIT) {
         printk(XENLOG_WARNING "page_alloc: RAM range added twice at %#lx\n", (unsigned long)a);
         return;
     }
@@ -380,54 +451,87 @@ void page_alloc_add_range(paddr_t start, paddr_t end)
 
 /* ---- allocation ---- */
 
-static paddr_t take_free_gib(void)
+/* A wholly free GiB, from the preferred list first; NONE32 if none. */
+static uint32_t take_free_gib(bool want_clean, bool *clean)
 {
-    uint32_t gi = free_gib_head;
+    uint32_t gi = want_clean && clean_gib_head != NONE32 ? clean_gib_head : free_gib_head;
 
     if (gi == NONE32)
-        return INVALID_PADDR;
-    gib_list_del(&free_gib_head, gi);
-    return gib_base(gi);
+        gi = clean_gib_head;
+    if (gi == NONE32)
+        return NONE32;
+    *clean = gibs[gi].clean;
+    free_gib_del(gi);
+    return gi;
 }
 
-/* Split a free GiB so its 2 MiB chunks can be handed out. */
+/* Split a free GiB so its 2 MiB chunks can be handed out: a dirty one first. */
 static bool split_a_free_gib(void)
 {
-    paddr_t ma = take_free_gib();
-    uint64_t gi;
+    bool clean;
+    uint32_t gi = take_free_gib(false, &clean);
+    unsigned int c;
 
-    if (ma == INVALID_PADDR)
+    if (gi == NONE32)
         return false;
-    gi = ma >> GIGAPAGE_SHIFT;
     gib_split(gi, 0, 0, PAGES_PER_2M, CH_FREE);
     gibs[gi].nfree_2m = 511;
     gibs[gi].free_pages = PAGES_PER_1G - 2;
     free_pages_count -= 2;
+    if (clean) {
+        /* Chunk 0 now holds the metadata; the other 511 stay zero. */
+        for (c = 1; c < 512; c++)
+            set_bit64(gm_of(&gibs[gi])->clean2m, c);
+        clean_pages_count += 511 * PAGES_PER_2M;
+    }
     gib_list_add(&part_gib_head, gi);
     return true;
 }
 
-/* Take `count` (a power of two, <= 512) aligned free 2 MiB chunks; mark them with `state`. */
-static paddr_t take_2m_run(unsigned int count, uint8_t state)
+/* A run of `count` aligned free (and, if want_clean, clean) 2 MiB chunks in GiB g, or -1. */
+static int find_2m_run(const struct gib *g, unsigned int count, bool want_clean)
 {
+    const struct gib_meta *gm = gm_of(g);
+    unsigned int c, k;
+
+    for (c = 0; c < 512; c += count) {
+        for (k = 0; k < count && gm->state2m[c + k] == CH_FREE &&
+                    (!want_clean || test_bit64(gm->clean2m, c + k));
+             k++)
+            ;
+        if (k == count)
+            return (int)c;
+    }
+    return -1;
+}
+
+/*
+ * Take `count` (a power of two, <= 512) aligned free 2 MiB chunks; mark
+ * them with `state`.  *clean: whether every one of them was clean.
+ */
+static paddr_t take_2m_run(unsigned int count, uint8_t state, bool want_clean, bool *clean)
+{
+    unsigned int pass;
     uint32_t gi;
 
     for (;;) {
-        for (gi = part_gib_head; gi != NONE32; gi = gibs[gi].next) {
-            struct gib *g = &gibs[gi];
-            struct gib_meta *gm;
-            unsigned int c, k;
+        /* With want_clean, a first pass looks for clean chunks only. */
+        for (pass = want_clean ? 0 : 1; pass < 2; pass++) {
+            for (gi = part_gib_head; gi != NONE32; gi = gibs[gi].next) {
+                struct gib *g = &gibs[gi];
+                struct gib_meta *gm;
+                unsigned int k;
+                int c;
 
-            if (g->nfree_2m < count)
-                continue;
-            gm = gm_of(g);
-            for (c = 0; c < 512; c += count) {
-                for (k = 0; k < count && gm->state2m[c + k] == CH_FREE; k++)
-                    ;
-                if (k < count)
+                if (g->nfree_2m < count || (c = find_2m_run(g, count, pass == 0)) < 0)
                     continue;
-                for (k = 0; k < count; k++)
-                    gm->state2m[c + k] = state;
+                gm = gm_of(g);
+                *clean = true;
+                for (k = 0; k < count; k++) {
+                    *clean = *clean && test_bit64(gm->clean2m, (unsigned int)c + k);
+                    clean2m_clear(gm, (unsigned int)c + k);
+                    gm->state2m[(unsigned int)c + k] = state;
+                }
                 g->nfree_2m = (uint16_t)(g->nfree_2m - count);
                 if (!g->nfree_2m)
                     gib_list_del(&part_gib_head, gi);
@@ -443,6 +547,7 @@ static paddr_t take_2m_run(unsigned int count, uint8_t state)
 static paddr_t take_4k_run(unsigned int count)
 {
     paddr_t ma;
+    bool clean;
 
     for (;;) {
         for (ma = sp_head; ma != INVALID_PADDR; ma = sp_at(ma)->next) {
@@ -475,8 +580,8 @@ static paddr_t take_4k_run(unsigned int count)
                 return INVALID_PADDR;
             continue;
         }
-        /* Split a free 2 MiB chunk: its page 0 holds the metadata. */
-        ma = take_2m_run(1, CH_SPLIT);
+        /* Split a free 2 MiB chunk (a dirty one first): its page 0 holds the metadata. */
+        ma = take_2m_run(1, CH_SPLIT, false, &clean);
         if (ma == INVALID_PADDR)
             return INVALID_PADDR;
         {
@@ -490,22 +595,25 @@ static paddr_t take_4k_run(unsigned int count)
     }
 }
 
-paddr_t alloc_pages(unsigned int order)
+paddr_t alloc_pages_ex(unsigned int order, unsigned int flags, bool *clean_out)
 {
-    paddr_t ma;
+    bool want_clean = flags & ALLOC_PREFER_CLEAN, clean = false;
     uint64_t n = 1ULL << order;
+    paddr_t ma = INVALID_PADDR;
+    uint32_t gi;
 
     if (order > MAX_PAGE_ORDER)
         return INVALID_PADDR;
     spin_lock(&heap_lock);
     if (order == PAGE_ORDER_1G) {
-        ma = take_free_gib();
-        if (ma != INVALID_PADDR) {
-            gibs[ma >> GIGAPAGE_SHIFT].state = CH_USED;
-            gibs[ma >> GIGAPAGE_SHIFT].free_pages = 0;
+        gi = take_free_gib(want_clean, &clean);
+        if (gi != NONE32) {
+            ma = gib_base(gi);
+            gibs[gi].state = CH_USED;
+            gibs[gi].free_pages = 0;
         }
     } else if (order >= PAGE_ORDER_2M) {
-        ma = take_2m_run(1u << (order - PAGE_ORDER_2M), CH_USED);
+        ma = take_2m_run(1u << (order - PAGE_ORDER_2M), CH_USED, want_clean, &clean);
         if (ma != INVALID_PADDR)
             gibs[ma >> GIGAPAGE_SHIFT].free_pages -= (uint32_t)n;
     } else {
@@ -514,7 +622,14 @@ paddr_t alloc_pages(unsigned int order)
     if (ma != INVALID_PADDR)
         free_pages_count -= n;
     spin_unlock(&heap_lock);
+    if (clean_out)
+        *clean_out = ma != INVALID_PADDR && clean;
     return ma;
+}
+
+paddr_t alloc_pages(unsigned int order)
+{
+    return alloc_pages_ex(order, 0, NULL);
 }
 
 static void __noreturn bad_free(paddr_t ma, unsigned int order, const char *why)
@@ -522,6 +637,7 @@ static void __noreturn bad_free(paddr_t ma, unsigned int order, const char *why)
     panic("free_pages(%#lx, order %u): %s", (unsigned long)ma, order, why);
 }
 
+/* Freed memory is dirty: it held its last owner's data. */
 void free_pages(paddr_t ma, unsigned int order)
 {
     uint64_t gi = ma >> GIGAPAGE_SHIFT, n = 1ULL << order;
@@ -534,9 +650,8 @@ void free_pages(paddr_t ma, unsigned int order)
     if (order == PAGE_ORDER_1G) {
         if (g->state != CH_USED)
             bad_free(ma, order, "GiB not allocated whole");
-        g->state = CH_FREE;
         g->free_pages = PAGES_PER_1G;
-        gib_list_add(&free_gib_head, gi);
+        free_gib_add(gi, false);
     } else if (order >= PAGE_ORDER_2M) {
         struct gib_meta *gm;
         unsigned int c = (unsigned int)((ma >> SUPERPAGE_SHIFT) & 511), k;
@@ -589,6 +704,101 @@ void free_pages(paddr_t ma, unsigned int order)
     spin_unlock(&heap_lock);
 }
 
+/* ---- scrubbing ---- */
+
+/* 8 bytes per store: emulators run REP STOSQ up to 8 times faster than STOSB. */
+static void zero_page(void *p)
+{
+    unsigned long n = PAGE_SIZE / 8;
+
+    __asm__ __volatile__("rep stosq" : "+D"(p), "+c"(n) : "a"(0UL) : "memory");
+}
+
+void scrub_pages(paddr_t ma, unsigned int order)
+{
+    uint64_t i, n = 1ULL << order;
+
+    /* Page by page through the direct map (host tests simulate it sparsely). */
+    for (i = 0; i < n; i++)
+        zero_page(maddr_to_virt(ma + i * PAGE_SIZE));
+}
+
+/*
+ * One bounded step of background scrubbing (2 MiB), for an idle CPU.
+ * The scrubber takes one dirty free GiB off the lists (state CH_SCRUB,
+ * still counted free), zeroes it 2 MiB per call without the heap lock,
+ * and puts it on the clean list when done.  It stops while the clean pool
+ * holds opt_scrub_pool bytes.  One CPU scrubs at a time.
+ */
+bool page_scrub_step(void)
+{
+    unsigned int c;
+    uint32_t gi;
+
+    /* Unlocked peek first: an idle CPU with nothing to scrub must not bounce the heap lock. */
+    if (scrub_gi == NONE32 &&
+        (__atomic_load_n(&free_gib_head, __ATOMIC_RELAXED) == NONE32 ||
+         __atomic_load_n(&clean_pages_count, __ATOMIC_RELAXED) >= opt_scrub_pool >> PAGE_SHIFT))
+        return false;
+    if (__atomic_exchange_n(&scrub_busy, true, __ATOMIC_ACQUIRE))
+        return false;
+    spin_lock(&heap_lock);
+    if (scrub_gi == NONE32) {
+        if (free_gib_head == NONE32 || clean_pages_count >= opt_scrub_pool >> PAGE_SHIFT) {
+            spin_unlock(&heap_lock);
+            __atomic_store_n(&scrub_busy, false, __ATOMIC_RELEASE);
+            return false;
+        }
+        gi = free_gib_head;
+        free_gib_del(gi);
+        gibs[gi].state = CH_SCRUB;
+        scrub_gi = gi;
+        scrub_next = 0;
+    }
+    gi = scrub_gi;
+    c = scrub_next++;
+    spin_unlock(&heap_lock);
+
+    scrub_pages(gib_base(gi) + ((paddr_t)c << SUPERPAGE_SHIFT), PAGE_ORDER_2M);
+
+    if (c == 511) {
+        spin_lock(&heap_lock);
+        free_gib_add(gi, true);
+        scrub_gi = NONE32;
+        scrubbed_1g++;
+        spin_unlock(&heap_lock);
+    }
+    __atomic_store_n(&scrub_busy, false, __ATOMIC_RELEASE);
+    return true;
+}
+
+void page_scrub_set_pool(uint64_t bytes)
+{
+    opt_scrub_pool = bytes;
+}
+
+/* ---- claims ---- */
+
+int page_alloc_claim(uint64_t pages)
+{
+    int rc = -ENOMEM;
+
+    spin_lock(&heap_lock);
+    if (claimed_pages <= free_pages_count && pages <= free_pages_count - claimed_pages) {
+        claimed_pages += pages;
+        rc = 0;
+    }
+    spin_unlock(&heap_lock);
+    return rc;
+}
+
+void page_alloc_unclaim(uint64_t pages)
+{
+    spin_lock(&heap_lock);
+    claimed_pages -= pages < claimed_pages ? pages : claimed_pages;
+    spin_unlock(&heap_lock);
+}
+
 void page_alloc_get_stats(struct page_alloc_stats *st)
 {
     uint64_t gi, f1 = 0, f2 = 0;
@@ -606,17 +816,12 @@ void page_alloc_get_stats(struct page_alloc_stats *st)
     st->free_2m = f2;
     st->split_1g = nr_split_1g;
     st->split_2m = nr_split_2m;
+    st->clean_pages = clean_pages_count;
+    st->scrubbed_1g = scrubbed_1g;
+    st->claimed_pages = claimed_pages;
+    st->scrub_pool_pages = opt_scrub_pool >> PAGE_SHIFT;
     st->meta_bytes = nr_gibs * sizeof(struct gib) + (nr_split_1g + nr_split_2m) * PAGE_SIZE;
     spin_unlock(&heap_lock);
-}
-
-static unsigned int popcount512(const uint64_t *map)
-{
-    unsigned int i, n = 0;
-
-    for (i = 0; i < 8; i++)
-        n += hweight64(map[i]);
-    return n;
 }
 
 #define CHECK_FAIL(...) do { printk(XENLOG_ERR "page_alloc_check: " __VA_ARGS__); return -1; } while (0)
@@ -624,13 +829,16 @@ static unsigned int popcount512(const uint64_t *map)
 int page_alloc_check(void)
 {
     uint64_t gi, tot = 0, fr = 0, s1 = 0, s2 = 0, on_sp_list = 0, want_sp_list = 0;
-    uint64_t on_free = 0, want_free = 0, on_part = 0, want_part = 0;
+    uint64_t on_free = 0, want_free = 0, on_part = 0, want_part = 0, cl = 0;
     uint32_t i;
     paddr_t ma;
 
     for (i = free_gib_head; i != NONE32 && on_free <= nr_gibs; i = gibs[i].next, on_free++)
-        if (gibs[i].state != CH_FREE)
-            CHECK_FAIL("GiB %u on free list in state %u\n", i, gibs[i].state);
+        if (gibs[i].state != CH_FREE || gibs[i].clean)
+            CHECK_FAIL("GiB %u on dirty list in state %u\n", i, gibs[i].state);
+    for (i = clean_gib_head; i != NONE32 && on_free <= nr_gibs; i = gibs[i].next, on_free++)
+        if (gibs[i].state != CH_FREE || !gibs[i].clean)
+            CHECK_FAIL("GiB %u on clean list in state %u\n", i, gibs[i].state);
     for (i = part_gib_head; i != NONE32 && on_part <= nr_gibs; i = gibs[i].next, on_part++)
         if (gibs[i].state != CH_SPLIT || !gibs[i].nfree_2m)
             CHECK_FAIL("GiB %u on partial list wrongly\n", i);
@@ -651,6 +859,13 @@ int page_alloc_check(void)
             want_free++;
             tot += PAGES_PER_1G;
             fr += PAGES_PER_1G;
+            cl += gibs[gi].clean ? PAGES_PER_1G : 0;
+            continue;
+        case CH_SCRUB:
+            if (gi != scrub_gi)
+                CHECK_FAIL("GiB %lu scrubbing but not the scrubber's\n", (unsigned long)gi);
+            tot += PAGES_PER_1G;
+            fr += PAGES_PER_1G;
             continue;
         case CH_USED:
             tot += PAGES_PER_1G;
@@ -662,6 +877,11 @@ int page_alloc_check(void)
         for (c = 0; c < 512; c++) {
             struct sp_meta *sp;
 
+            if (test_bit64(gm_of(g)->clean2m, c)) {
+                if (gm_of(g)->state2m[c] != CH_FREE)
+                    CHECK_FAIL("GiB %lu chunk %u clean but not free\n", (unsigned long)gi, c);
+                cl += PAGES_PER_2M;
+            }
             switch (gm_of(g)->state2m[c]) {
             case CH_FREE:
                 n2++;
@@ -701,6 +921,8 @@ int page_alloc_check(void)
                    (unsigned long)fr, (unsigned long)free_pages_count);
     if (s1 != nr_split_1g || s2 != nr_split_2m)
         CHECK_FAIL("split counts\n");
+    if (cl != clean_pages_count)
+        CHECK_FAIL("clean pages %lu/%lu\n", (unsigned long)cl, (unsigned long)clean_pages_count);
     if (on_free != want_free || on_part != want_part || on_sp_list != want_sp_list)
         CHECK_FAIL("list lengths free %lu/%lu part %lu/%lu sp %lu/%lu\n",
                    (unsigned long)on_free, (unsigned long)want_free, (unsigned long)on_part,

@@ -287,7 +287,7 @@ static void test_encoder_roundtrip(void)
                     }
     }
     CHECK(bad == 0, "%u of %u encodings do not round-trip", bad, n);
-    CHECK_EQ(n, 2 * 7 * 5 * 3 * 4);
+    CHECK_EQ(n, 2 * (P2M_NR_TYPES - 1) * 5 * 3 * 4);
 }
 
 /* ---- mapping, querying, unmapping ---- */
@@ -394,7 +394,7 @@ static void test_range_12tib(void)
         CHECK_EQ(p2m_check(&p), 0);
         printk_log_clear();
         p2m_dump(&p, "d1");
-        CHECK(printk_log_contains("12582912 MiB mapped: 12288 x 1G, 0 x 2M, 0 x 4K; "
+        CHECK(printk_log_contains("RAM mapped 12582912 MiB: 12288 x 1G, 0 x 2M, 0 x 4K; "
                                   "25 table pages (100 KiB)"),
               "dump: %s", printk_log);
         CHECK_EQ(p2m_remove_range(&p, 0, nr), 0);
@@ -709,6 +709,54 @@ static void test_populate_on_demand(void)
     }
 }
 
+/*
+ * Lazy population's reserved GiB: one p2m_ram_unscrubbed leaf with its
+ * frames, made present 2 MiB at a time (change of type, frames kept), is
+ * counted by type at every step and merges back into one 1 GiB RAM leaf
+ * when the last piece turns.
+ */
+static void test_unscrubbed_coalesce(void)
+{
+    unsigned int e, i;
+
+    for (e = 0; e < NR_ENCODERS; e++) {
+        struct p2m p;
+        struct p2m_stats st;
+        gfn_t G = 5 * GB_FRAMES;
+        mfn_t M = 0x40000 * 7;
+
+        setup(&p, encoders[e], 48, PAGE_ORDER_1G);
+        CHECK_EQ(p2m_set_range(&p, 0, 0, 8 * GB_FRAMES, p2m_populate_on_demand, P2M_MT_WB), 0);
+        CHECK_EQ(p2m_set_range(&p, G, M, GB_FRAMES, p2m_ram_unscrubbed, P2M_MT_WB), 0);
+        expect_map(&p, G + 1234, M + 1234, p2m_ram_unscrubbed, 18);
+        CHECK_EQ(p.type_frames[p2m_populate_on_demand], 7 * GB_FRAMES);
+        CHECK_EQ(p.type_frames[p2m_ram_unscrubbed], GB_FRAMES);
+        for (i = 0; i < 512; i++) {
+            gfn_t g = G + ((i * 37) % 512) * MB2_FRAMES;   /* out of order */
+
+            CHECK_EQ(p2m_change_type_range(&p, g, MB2_FRAMES, p2m_ram_unscrubbed, p2m_ram_rw), 0);
+            if (i == 0) {
+                expect_map(&p, g + 3, M + (g - G) + 3, p2m_ram_rw, 9);
+                CHECK_EQ(p.ram_leaves[P2M_LEVEL_2M], 1);
+                CHECK_EQ(p.type_frames[p2m_ram_rw], MB2_FRAMES);
+            }
+            if (i == 100)
+                CHECK_EQ(p2m_check(&p), 0);
+        }
+        expect_map(&p, G + 999, M + 999, p2m_ram_rw, 18);
+        p2m_get_stats(&p, &st);
+        CHECK_EQ(st.ram_leaves[P2M_LEVEL_1G], 1);
+        CHECK_EQ(st.ram_leaves[P2M_LEVEL_2M], 0);
+        CHECK_EQ(st.type_frames[p2m_ram_unscrubbed], 0);
+        CHECK_EQ(st.type_frames[p2m_ram_rw], GB_FRAMES);
+        /* Unscrubbed frames are never present to the hardware. */
+        CHECK(!p.ops->is_present(p.ops->make_leaf(&(struct p2m_leaf){p2m_ram_unscrubbed,
+                                                                     P2M_MT_WB, M}, 2)),
+              "%s: unscrubbed leaf present", p.ops->name);
+        finish(&p);
+    }
+}
+
 /* Allocation failure: an error, a consistent tree, nothing leaked. */
 static void test_enomem(void)
 {
@@ -919,7 +967,7 @@ static void expect_canonical(struct p2m *p)
 
 static const p2m_type_t mfn_types[] = {p2m_ram_rw,       p2m_ram_rw,      p2m_ram_rw,
                                        p2m_ram_ro,       p2m_mmio_direct, p2m_grant_map_rw,
-                                       p2m_grant_map_ro, p2m_map_foreign};
+                                       p2m_grant_map_ro, p2m_map_foreign, p2m_ram_unscrubbed};
 
 static void random_run(const struct p2m_ops *ops, uint64_t seed, unsigned int steps)
 {
@@ -1074,6 +1122,7 @@ int main(void)
         {"p2m_terabytes_and_limits", test_terabytes_and_limits},
         {"p2m_max_order", test_max_order},
         {"p2m_populate_on_demand", test_populate_on_demand},
+        {"p2m_unscrubbed_coalesce", test_unscrubbed_coalesce},
         {"p2m_enomem", test_enomem},
         {"p2m_flush_and_teardown", test_flush_and_teardown},
         {"p2m_random_vs_model", test_random_vs_model},

@@ -270,6 +270,22 @@ static void test_field_encodings(void)
     CHECK_EQ(GUEST_SEG_BASE(VMCS_SEG_GS), 0x6810);
 }
 
+static void test_pdptes(void)
+{
+    uint64_t p[4] = {0x1001, 0x2001, 0, 0x3000 | 0x1e6}; /* the last not present: ignored */
+
+    CHECK(vmx_pdptes_valid(p, 36), "present entries clean");
+    p[1] |= 1ULL << 1; /* R/W is reserved in a PDPTE */
+    CHECK(!vmx_pdptes_valid(p, 36), "bit 1");
+    p[1] = 0x2001 | (1ULL << 8);
+    CHECK(!vmx_pdptes_valid(p, 36), "bit 8");
+    p[1] = 0x2001 | (1ULL << 36); /* beyond MAXPHYADDR 36 */
+    CHECK(!vmx_pdptes_valid(p, 36), "above maxphyaddr");
+    CHECK(vmx_pdptes_valid(p, 40), "within maxphyaddr 40");
+    p[1] = 0x2001 | (1ULL << 3) | (1ULL << 4) | (1ULL << 9); /* PWT, PCD, ignored bit */
+    CHECK(vmx_pdptes_valid(p, 36), "PWT, PCD, AVL allowed");
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -282,6 +298,7 @@ int main(void)
         {"vmx_decode_failed_entry", test_decode_failed_entry},
         {"vmx_decode_exception", test_decode_exception},
         {"vmx_field_encodings", test_field_encodings},
+        {"vmx_pdptes", test_pdptes},
     };
 
     return test_run(cases, ARRAY_SIZE(cases));

@@ -80,6 +80,7 @@ static void report_memory(void)
 static void dump_memory(unsigned char key)
 {
     report_memory();
+    domain_memory_report_all();
 }
 
 void start_xen(uint32_t magic, uint32_t mbi_pa)
@@ -132,7 +133,7 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     local_irq_enable();
     cpu_bringup_all();              /* every other CPU, each into the scheduler */
     hvm_init();                     /* SVM or VMX on every CPU, or a clear message */
-    launch_classic_domains(&boot_info);  /* PVH ELF modules become domains, started together */
+    launch_boot_domains(&boot_info);     /* Hyperlaunch or classic: built, then started together */
 
     selftest_run_boot();
 

@@ -191,6 +191,7 @@ static void sched_switch(struct sched_pcpu *sr, struct vcpu *prev, struct vcpu *
     runstate_set(prev, vcpu_runnable(prev) ? RUNSTATE_runnable : runstate_not_runnable(prev),
                  now);
     next->is_running = true;
+    cpumask_set_cpu(next->processor, &next->ran_on);
     runstate_set(next, RUNSTATE_running, now);
     sr->curr = next;
     sr->nr_switches++;
@@ -382,6 +383,13 @@ void sched_cpu_start(unsigned int cpu)
                cpu, rc);
 }
 
+static const char *boot_sched_name = "credit";
+
+const char *sched_default_name(void)
+{
+    return boot_sched_name;
+}
+
 void scheduler_init(void)
 {
     const char *name = opt_sched;
@@ -392,6 +400,7 @@ void scheduler_init(void)
         printk(XENLOG_WARNING "scheduler: unknown sched=%s, using credit\n", name);
         name = "credit";
     }
+    boot_sched_name = name;
     if (cpupool_init(name))
         panic("scheduler: cannot create pool 0 with the %s scheduler", name);
     printk("Scheduler: %s\n", name);

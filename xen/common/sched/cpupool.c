@@ -35,6 +35,11 @@ const struct scheduler_ops *sched_find_ops(const char *name)
     return NULL;
 }
 
+const char *sched_name_at(unsigned int i)
+{
+    return i < ARRAY_SIZE(sched_table) ? sched_table[i]->name : NULL;
+}
+
 /* Pool lookup; the caller holds cpupool_lock. */
 struct cpupool *cpupool_find(unsigned int poolid)
 {

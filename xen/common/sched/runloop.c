@@ -5,6 +5,7 @@
  * in its place.
  */
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/sched-if.h>
 #include <xen/shutdown.h>
 #include <xen/softirq.h>
@@ -32,6 +33,9 @@ static void sched_run_once(unsigned int cpu)
     do_softirq();
     v = sr->curr;
     if (is_idle_vcpu(v)) {
+        /* Idle time zeroes free memory, 2 MiB at a time, before halting. */
+        if (page_scrub_step())
+            return;
         arch_idle();
         return;
     }

@@ -50,4 +50,20 @@ int evtchn_upcall_vector(struct vcpu *v);
 /* HVM_PARAM_CALLBACK_IRQ was set: 0 or -EINVAL (only the vector type is supported). */
 int evtchn_set_callback_param(struct domain *d, uint64_t val);
 
+/*
+ * The domain's shared_info page (allocated by evtchn_domain_init) is put
+ * at guest frame gfn (XENMEM_add_to_physmap, XENMAPSPACE_shared_info),
+ * replacing what was there; moving it again unmaps the old place.
+ */
+int evtchn_map_shared_info(struct domain *d, uint64_t gfn);
+/* HVMOP_set_evtchn_upcall_vector: v's upcalls arrive as this LAPIC vector (16..255). */
+int evtchn_set_upcall_vector(struct vcpu *v, uint8_t vector);
+
+/*
+ * Called by the vCPU run loop before each VM entry (interrupts on): brings
+ * v's pvclock and runstate area up to date when it was scheduled in, moved
+ * to another pCPU or registered them.  Two compares when nothing changed.
+ */
+void evtchn_vcpu_enter(struct vcpu *v);
+
 #endif

@@ -31,5 +31,10 @@ int guest_console_ring_init(struct domain *d, uint64_t ring_gfn);
 void guest_console_ring_destroy(struct domain *d);
 /* One byte of serial input for the domain (it has the console focus). */
 void guest_console_input(struct domain *d, char c);
+/*
+ * The same byte for CONSOLEIO_read (common/console_io.c): a privileged
+ * domain reads its input there; guest_console_input() passes it on.
+ */
+void console_io_input(struct domain *d, char c);
 
 #endif

@@ -1,16 +1,21 @@
-/* Classic-mode start of test guests from boot modules (until Hyperlaunch builds domains). */
+/* Building and starting the boot domains: Hyperlaunch or classic. */
 #ifndef XEN_LAUNCH_H
 #define XEN_LAUNCH_H
 
 struct boot_info;
+struct boot_domain;
+struct domain;
 
 /*
- * Every module that is an ELF image with a PVH entry note becomes a
- * domain (ids 1, 2, ... in module order), and all of them are started
- * together.  Module options: mem=SIZE (default 64M), vcpus=N (default
- * 1), name=NAME; the rest of the module's command line goes to the guest.
- * Returns the number of domains started.
+ * Boot: a flattened device tree among the modules selects Hyperlaunch (its
+ * domains, pools and event channels; docs/man/xen-hyperlaunch.7.md), else
+ * the classic layout (module 0 = control domain kernel, module 1 = its
+ * ramdisk, dom0_mem= / dom0_max_vcpus=).  Every domain is built paused,
+ * then all are unpaused together.  Returns the number started.
  */
-unsigned int launch_classic_domains(const struct boot_info *bi);
+unsigned int launch_boot_domains(const struct boot_info *bi);
+
+/* Build one domain, paused, in pool `poolid` (common/domain_build.c); NULL on failure, reported. */
+struct domain *domain_build(const struct boot_domain *bd, unsigned int poolid);
 
 #endif

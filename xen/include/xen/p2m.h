@@ -36,6 +36,14 @@ typedef enum p2m_type {
     p2m_grant_map_rw,       /* another domain's page, granted */
     p2m_grant_map_ro,
     p2m_map_foreign, /* another domain's page, mapped by privilege */
+    /*
+     * Guest RAM whose machine frames are allocated (a 1 GiB chunk taken on
+     * a first touch) but not yet scrubbed: not present to the hardware, so
+     * the guest's touch faults and the piece touched is scrubbed and made
+     * p2m_ram_rw.  Keeping the frames in the entry lets the pieces merge
+     * back into one 1 GiB leaf once all of them are scrubbed.
+     */
+    p2m_ram_unscrubbed,
     P2M_NR_TYPES
 } p2m_type_t;
 
@@ -69,6 +77,31 @@ struct p2m_leaf {
 
 struct p2m;
 
+/* What first touches cost, by the kind of piece populated (p2m_pod_touch()). */
+enum p2m_pod_kind {
+    POD_1G_CLEAN,       /* a clean 1 GiB chunk mapped whole */
+    POD_1G_SCRUBBED,    /* a dirty 1 GiB chunk scrubbed whole and mapped */
+    POD_2M_CLEAN,       /* a clean 2 MiB chunk mapped */
+    POD_2M_SCRUBBED,    /* 2 MiB scrubbed (a new chunk, or a piece of a reserved GiB) */
+    POD_4K,             /* 4 KiB zeroed: the host had nothing larger */
+    POD_NR_KINDS
+};
+
+struct p2m_pod_kind_stats {
+    uint64_t count;
+    uint64_t ticks;     /* summed cost, in the caller's time unit (TSC ticks) */
+    uint64_t max_ticks;
+};
+
+/* Lazy population state of one p2m (common/p2m_pod.c). */
+struct p2m_pod {
+    spinlock_t lock;            /* one first touch at a time */
+    uint64_t claimed;           /* host pages claimed for the p2m_populate_on_demand frames */
+    uint64_t allocated;         /* machine pages allocated by touches */
+    unsigned int touch_order;   /* piece scrubbed per touch of a dirty GiB: 9 or 18 */
+    struct p2m_pod_kind_stats kind[POD_NR_KINDS];
+};
+
 /*
  * A vendor's entry format (vmx/ept.c, svm/npt.c).  Contract: the all-zero
  * entry is the empty slot (the p2m writes 0 for p2m_invalid and never asks
@@ -100,6 +133,8 @@ struct p2m_ops {
 
 struct p2m_stats {
     uint64_t leaves[P2M_NR_LEAF_LEVELS]; /* mapped leaves (any type but invalid) by size */
+    uint64_t type_frames[P2M_NR_TYPES];  /* 4 KiB frames of each type */
+    uint64_t ram_leaves[P2M_NR_LEAF_LEVELS]; /* leaves of present RAM (ram_rw/ro) by size */
     uint64_t frames;                     /* 4 KiB frames those leaves cover */
     uint64_t table_pages;                /* table pages, the root included */
     uint64_t meta_bytes;                 /* memory the tables take */
@@ -125,6 +160,9 @@ struct p2m {
     uint64_t tlb_gen;
     uint64_t nr_leaves[P2M_NR_LEAF_LEVELS];
     uint64_t nr_tables;
+    uint64_t type_frames[P2M_NR_TYPES];
+    uint64_t ram_leaves[P2M_NR_LEAF_LEVELS];
+    struct p2m_pod pod;
 };
 
 /*
@@ -171,6 +209,56 @@ void p2m_dump(struct p2m *p2m, const char *name);
  * is canonical (no table that could be merged).  Returns 0 if sane.
  */
 int p2m_check(struct p2m *p2m);
+
+/*
+ * Lazy population (common/p2m_pod.c).  record(arg, ma, order) is told of
+ * every chunk allocated, so the owner can free it at teardown.
+ */
+typedef int (*p2m_pod_record_fn)(void *arg, paddr_t ma, unsigned int order);
+
+struct p2m_pod_touch {
+    enum p2m_pod_kind kind;
+    unsigned int order;         /* order of the piece made present */
+    uint64_t allocated;         /* machine pages allocated (0: a reserved piece) */
+    gfn_t gfn;                  /* first frame of that piece */
+};
+
+/*
+ * Back the piece of guest memory around gfn, which must be of type
+ * p2m_populate_on_demand or p2m_ram_unscrubbed.  A first touch of a GiB
+ * that is all populate-on-demand takes a 1 GiB chunk: a clean one is
+ * mapped whole; a dirty one is reserved (p2m_ram_unscrubbed) and only the
+ * piece touched (2^touch_order frames) is scrubbed and mapped.  Smaller
+ * regions take a 2 MiB chunk, else 4 KiB.  Returns 0, -ENOMEM, or -EINVAL
+ * if gfn is not lazily populated RAM.
+ */
+int p2m_pod_touch(struct p2m *p2m, gfn_t gfn, p2m_pod_record_fn record, void *arg,
+                  struct p2m_pod_touch *out);
+/*
+ * Mark [gfn, gfn + nr) populate-on-demand and claim host memory for it:
+ * -ENOMEM if the host cannot promise that much, -ERANGE beyond the
+ * guest-physical space.  Frames already backed keep their backing.
+ */
+int p2m_pod_set(struct p2m *p2m, gfn_t gfn, uint64_t nr);
+/* Give back the claims of frames still populate-on-demand (at teardown). */
+void p2m_pod_release(struct p2m *p2m);
+/* The cost of a touch, for the statistics (ticks in the caller's unit). */
+void p2m_pod_account(struct p2m *p2m, const struct p2m_pod_touch *t, uint64_t ticks);
+/* Operator view of lazy population: pending, reserved, mapped; touch costs. */
+void p2m_pod_dump(struct p2m *p2m, const char *name);
+extern const char *const p2m_pod_kind_names[POD_NR_KINDS];
+
+/*
+ * Domain RAM (common/domain.c; here until xen/domain.h takes them).
+ * domain_populate_touch: back the lazily populated piece around gfn (an
+ * NPF exit on p2m_populate_on_demand or p2m_ram_unscrubbed): 0, -ENOMEM,
+ * -EINVAL if gfn is not lazily populated RAM.
+ */
+struct domain;
+int domain_populate_touch(struct domain *d, gfn_t gfn);
+/* Per domain: RAM populated and pending, leaves by size, metadata; first-touch costs. */
+void domain_memory_report(struct domain *d);
+void domain_memory_report_all(void);
 
 /* What the guest may do with a frame of type t (P2M_ACCESS_*). */
 unsigned int p2m_type_access(p2m_type_t t);

@@ -155,6 +155,10 @@ extern const struct scheduler_ops sched_credit_ops;
 extern const struct scheduler_ops sched_null_ops;
 /* The ops table registered under `name`, or NULL. */
 const struct scheduler_ops *sched_find_ops(const char *name);
+/* Name of scheduler i (0, 1, ...), NULL past the last. */
+const char *sched_name_at(unsigned int i);
+/* The scheduler of pool 0 (sched=, or credit if that names none). */
+const char *sched_default_name(void);
 
 /* Calls through the table read like plain calls. */
 static inline struct sched_decision sched_do_schedule(struct scheduler *s, unsigned int cpu,

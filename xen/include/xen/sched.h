@@ -104,6 +104,7 @@ struct domain {
     struct evtchn_domain *evtchn;   /* ports, shared_info (xen/event.h) */
     struct grant_table *grant_table;            /* common/grant_table.c */
     struct guest_console_ring *console_ring;    /* common/guest_console.c */
+    struct domain_abi *abi;         /* memory map, vm_assist, console_io input (xen/memory.h) */
     char con_buf[256];              /* output line being assembled (xen/guest_console.h) */
     unsigned int con_len;
 };

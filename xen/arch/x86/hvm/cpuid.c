@@ -11,6 +11,8 @@
 #define L1_ECX_KEEP ((1U << 0) | (1U << 1) | (1U << 9) | (1U << 13) | (1U << 19) | (1U << 20) | \
                      (1U << 22) | (1U << 23) | (1U << 25) | (1U << 30))
 #define L1_ECX_HYPERVISOR (1U << 31)
+/* x2APIC (21) and TSC-deadline (24): the vLAPIC (vlapic.c) emulates both, whatever the host has. */
+#define L1_ECX_VLAPIC ((1U << 21) | (1U << 24))
 /* CPUID.1:EDX: all but MTRR(12), MCE(7), MCA(14), DS(21), ACPI(22), TM(29), PBE(31), PSN(18). */
 #define L1_EDX_DROP ((1U << 7) | (1U << 12) | (1U << 14) | (1U << 18) | (1U << 21) | (1U << 22) | \
                      (1U << 29) | (1U << 31))
@@ -19,6 +21,14 @@
                      (1U << 20) | (1U << 23) | (1U << 24) | (1U << 29))
 /* CPUID.7.0:ECX: UMIP, RDPID. */
 #define L7_ECX_KEEP ((1U << 2) | (1U << 22))
+/* With XSAVE offered: CPUID.1:ECX XSAVE, OSXSAVE (the guest's CR4 bit); with AVX state: AVX, FMA, F16C; 7.0:EBX AVX2. */
+#define L1_ECX_XSAVE (1U << 26)
+#define L1_ECX_OSXSAVE (1U << 27)
+#define L1_ECX_AVX_SET ((1U << 28) | (1U << 12) | (1U << 29))
+#define L7_EBX_AVX2 (1U << 5)
+#define XCR0_YMM (1ULL << 2)
+/* CPUID.(0xD, 1):EAX: XSAVEOPT, XSAVEC, XGETBV with ECX = 1 (not XSAVES: no IA32_XSS). */
+#define LD1_EAX_KEEP ((1U << 0) | (1U << 1) | (1U << 2))
 /* 80000001h:ECX: LAHF, ABM, SSE4A, MisalignSSE, 3DNowPrefetch (no SVM, SKINIT, WDT, IBS, XOP...). */
 #define LX1_ECX_KEEP ((1U << 0) | (1U << 5) | (1U << 6) | (1U << 7) | (1U << 8))
 /* 80000001h:EDX: SYSCALL NX MMXEXT FFXSR Page1GB RDTSCP LM and the CPUID.1 duplicates. */
@@ -40,7 +50,7 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 bool hvm_cpuid_needs_host(uint32_t leaf)
 {
     switch (leaf) {
-    case 0: case 1: case 2: case 4: case 7:
+    case 0: case 1: case 2: case 4: case 7: case 0xd:
     case 0x80000000U: case 0x80000001U: case 0x80000002U: case 0x80000003U:
     case 0x80000004U: case 0x80000005U: case 0x80000006U: case 0x80000007U:
     case 0x80000008U:
@@ -79,6 +89,47 @@ static void xen_leaf(uint32_t idx, uint32_t subleaf, const struct hvm_cpuid_ctx 
     }
 }
 
+/* CPUID.1:ECX bits of XSAVE and the AVX family, as offered. */
+static uint32_t xsave_bits(uint32_t host_c, const struct hvm_cpuid_ctx *ctx)
+{
+    uint32_t c;
+
+    if (!ctx->xcr0_allowed)
+        return 0;
+    c = L1_ECX_XSAVE | (ctx->guest_osxsave ? L1_ECX_OSXSAVE : 0);
+    if (ctx->xcr0_allowed & XCR0_YMM)
+        c |= host_c & L1_ECX_AVX_SET;
+    return c;
+}
+
+/* Leaf 0xD: the components offered and the area sizes for them. */
+static void xsave_leaf(uint32_t subleaf, const struct cpuid_leaf *host,
+                       const struct hvm_cpuid_ctx *ctx, struct cpuid_leaf *out)
+{
+    if (!ctx->xcr0_allowed)
+        return;
+    switch (subleaf) {
+    case 0:
+        out->a = (uint32_t)ctx->xcr0_allowed;
+        out->b = ctx->xsave_size;
+        out->c = ctx->xsave_size_max;
+        out->d = (uint32_t)(ctx->xcr0_allowed >> 32);
+        break;
+    case 1:
+        out->a = host->a & LD1_EAX_KEEP;
+        out->b = ctx->xsave_size_compact;
+        break;
+    default:
+        /* Size, offset and alignment of a component offered; nothing for the others. */
+        if (subleaf < 63 && (ctx->xcr0_allowed & (1ULL << subleaf))) {
+            out->a = host->a;
+            out->b = host->b;
+            out->c = host->c & 3;
+        }
+        break;
+    }
+}
+
 void hvm_cpuid_policy(uint32_t leaf, uint32_t subleaf, const struct cpuid_leaf *host,
                       const struct hvm_cpuid_ctx *ctx, struct cpuid_leaf *out)
 {
@@ -108,7 +159,8 @@ void hvm_cpuid_policy(uint32_t leaf, uint32_t subleaf, const struct cpuid_leaf *
         out->a = host->a;
         /* APIC ID as Xen numbers them (2 x vCPU id); CLFLUSH size and count kept. */
         out->b = (host->b & 0x00ffffffU & ~0x00ff0000U) | (1U << 16) | ((ctx->vcpu_id * 2) << 24);
-        out->c = (host->c & L1_ECX_KEEP) | L1_ECX_HYPERVISOR;
+        out->c = (host->c & L1_ECX_KEEP) | L1_ECX_HYPERVISOR | L1_ECX_VLAPIC |
+                 xsave_bits(host->c, ctx);
         out->d = host->d & ~L1_EDX_DROP & ~(1U << 28);      /* no HTT: one thread per vCPU */
         break;
     case 2:
@@ -123,9 +175,12 @@ void hvm_cpuid_policy(uint32_t leaf, uint32_t subleaf, const struct cpuid_leaf *
         break;
     case 7:
         if (subleaf == 0) {
-            out->b = host->b & L7_EBX_KEEP;
+            out->b = host->b & (L7_EBX_KEEP | (ctx->xcr0_allowed & XCR0_YMM ? L7_EBX_AVX2 : 0));
             out->c = host->c & L7_ECX_KEEP;
         }
+        break;
+    case 0xd:
+        xsave_leaf(subleaf, host, ctx, out);
         break;
     case 0x80000000U:
         *out = *host;

@@ -16,6 +16,8 @@
 #include <asm/hvm/cpuid.h>
 #include <asm/hvm/msr.h>
 #include <asm/hvm/support.h>
+#include <asm/hvm/strio.h>
+#include <asm/hvm/xstate.h>
 
 #define X86_EFLAGS_IF (1ULL << 9)
 /* Vectors (asm/traps.h has them too, but also PFEC names that guest_walk.h defines). */
@@ -31,6 +33,8 @@ static const struct hvm_insn_match insn_hlt = { INSN_MAP_1BYTE, 0xf4, -1, "HLT" 
 /* VMCALL (0f 01 c1) or VMMCALL (0f 01 d9): the exit already says which family. */
 static const struct hvm_insn_match insn_mov_to_cr = { INSN_MAP_0F, 0x22, -1, "MOV to CR" };
 static const struct hvm_insn_match insn_mov_from_cr = { INSN_MAP_0F, 0x20, -1, "MOV from CR" };
+static const struct hvm_insn_match insn_xsetbv = { INSN_MAP_0F, 0x01, 0xd1, "XSETBV" };
+#define X86_CR4_OSXSAVE (1ULL << 18)
 
 static inline void gp_fault(struct vcpu *v)
 {
@@ -56,6 +60,14 @@ int hvm_exit_cpuid(struct vcpu *v, struct hvm_exit *exit)
     ctx.host_max_basic = r.a;
     cpuid(0x80000000U, &r);
     ctx.host_max_ext = r.a;
+    ctx.xcr0_allowed = hvm_xstate_allowed();
+    if (ctx.xcr0_allowed) {
+        ctx.guest_xcr0 = hvm_xstate_of(v)->xcr0;
+        ctx.guest_osxsave = hvm_funcs->get_cr(v, 4) & X86_CR4_OSXSAVE;
+        ctx.xsave_size = hvm_xstate_size(ctx.guest_xcr0);
+        ctx.xsave_size_max = hvm_xstate_size(ctx.xcr0_allowed);
+        ctx.xsave_size_compact = hvm_xstate_size_compact(ctx.guest_xcr0);
+    }
     if (hvm_cpuid_needs_host(leaf)) {
         cpuid_count(leaf, sub, &r);
         host.a = r.a;
@@ -92,6 +104,8 @@ static int msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     const struct hvm_msr_desc *d = hvm_msr_lookup(msr);
 
+    if (vlapic_owns_msr(msr))       /* APIC_BASE, TSC_DEADLINE, x2APIC: vlapic.c */
+        return vlapic_msr_read(v, msr, val);
     switch (d->kind) {
     case HVM_MSR_ZERO:
         *val = 0;
@@ -123,6 +137,8 @@ static int msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
     const struct hvm_msr_desc *d = hvm_msr_lookup(msr);
 
+    if (vlapic_owns_msr(msr))       /* APIC_BASE, TSC_DEADLINE, x2APIC: vlapic.c */
+        return vlapic_msr_write(v, msr, val);
     switch (d->kind) {
     case HVM_MSR_ZERO:
     case HVM_MSR_CONST:
@@ -192,11 +208,8 @@ int hvm_exit_io(struct vcpu *v, struct hvm_exit *exit)
     uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
     uint64_t val = g->rax & mask;
 
-    if (exit->u.io.string) {
-        domain_crash(v->domain, v, "string port I/O (%s port %#x) is not emulated",
-                     exit->u.io.in ? "INS" : "OUTS", exit->u.io.port);
-        return -EOPNOTSUPP;
-    }
+    if (exit->u.io.string)
+        return hvm_emulate_string_io(v, exit);
     if (!exit->insn_len) {
         domain_crash(v->domain, v, "I/O exit without a next RIP");
         return -EINVAL;
@@ -339,8 +352,8 @@ int hvm_exit_npf(struct vcpu *v, struct hvm_exit *exit)
     p2m_type_t t;
 
     p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
-    if (t == p2m_populate_on_demand) {
-        if (domain_populate_ram(d, gpa >> PAGE_SHIFT, 1) == 0)
+    if (t == p2m_populate_on_demand || t == p2m_ram_unscrubbed) {
+        if (domain_populate_touch(d, gpa >> PAGE_SHIFT) == 0)
             return 0;
         domain_crash(d, v, "out of memory backing gpa %#lx", (unsigned long)gpa);
         return -ENOMEM;
@@ -374,10 +387,28 @@ int hvm_exit_init(struct vcpu *v, struct hvm_exit *exit)
     return 0;
 }
 
+/*
+ * XSETBV: only XCR0, only at CPL 0, only values the architecture allows
+ * with the components this host lets guests have; the vendor code loads
+ * the new XCR0 before the next entry.
+ */
 int hvm_exit_xsetbv(struct vcpu *v, struct hvm_exit *exit)
 {
-    /* XSAVE is hidden from guests until XCR0 is switched per vCPU. */
-    hvm_inject_exception(v, HVM_EXC_UD, false, 0);
+    struct hvm_gprs *g = &v->hvm.gprs;
+    uint64_t val = (uint32_t)g->rax | ((uint64_t)(uint32_t)g->rdx << 32);
+    uint64_t allowed = hvm_xstate_allowed();
+
+    if (!allowed || !(hvm_funcs->get_cr(v, 4) & X86_CR4_OSXSAVE)) {
+        hvm_inject_exception(v, HVM_EXC_UD, false, 0);
+        return 0;
+    }
+    if (hvm_get_cpl(v) != 0 || (uint32_t)g->rcx != 0 || !hvm_xcr0_valid(allowed, val)) {
+        gp_fault(v);
+        return 0;
+    }
+    if (hvm_skip_insn(v, exit, &insn_xsetbv))
+        return -EINVAL;
+    hvm_xstate_of(v)->xcr0 = val;
     return 0;
 }
 

@@ -15,6 +15,17 @@
 
 /* Every row names a handler that exists: the table is complete at link time. */
 static hypercall_fn_t *const hypercall_table[NR_HYPERCALLS] = {
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_xen_version] = do_xen_version,
+    [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [__HYPERVISOR_vm_assist] = do_vm_assist,
+    [__HYPERVISOR_physdev_op] = do_physdev_op,
+    [__HYPERVISOR_hvm_op] = do_hvm_op,
+    [__HYPERVISOR_set_timer_op] = do_set_timer_op,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
 static const struct hvm_insn_match insn_hypercall = { INSN_MAP_0F, 0x01, -1, "VMCALL/VMMCALL" };

@@ -9,10 +9,12 @@
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/domain.h>
+#include <xen/event.h>
 #include <asm/processor.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/support.h>
 #include <asm/hvm/msr.h>
+#include <asm/hvm/vlapic.h>
 
 #define X86_CR0_PE_BIT  (1ULL << 0)
 #define X86_CR0_WP_BIT  (1ULL << 16)
@@ -221,21 +223,51 @@ static void fpu_save(struct vcpu *v)
     v->hvm.fpu_initialised = true;
 }
 
-/* A LAPIC interrupt goes in now if the guest can take it, else at the first moment it can. */
-static void inject_pending_irq(struct vcpu *v)
+/*
+ * What goes into the guest at this entry, in priority order: an exception
+ * (or re-queued event), an NMI, the event-channel callback vector, the
+ * vLAPIC's highest deliverable vector.  When the guest cannot take an
+ * interrupt now (IF=0, STI/MOV SS shadow, an event already queued) the
+ * vendor is asked for an exit at the first moment it can.
+ *
+ * NMIs wait for the same window as interrupts: the vendor table has no
+ * NMI-blocking state or NMI window yet, and an injected NMI must not
+ * land in an interrupt shadow.
+ */
+static void inject_pending_events(struct vcpu *v)
 {
-    int vec = vlapic_pending_irq(v);
+    struct hvm_event ev = { .type = HVM_EVENT_EXTINT };
+    struct vlapic *vl = &v->hvm.vlapic;
+    int vec;
 
+    if (v->hvm.event_pending) {
+        hvm_inject_event(v, &v->hvm.event);
+        v->hvm.event_pending = false;
+        if (vlapic_event_waiting(v))
+            hvm_funcs->enable_intr_window(v);
+        return;
+    }
+    if (!hvm_funcs->interrupts_enabled(v)) {
+        if (vlapic_event_waiting(v))
+            hvm_funcs->enable_intr_window(v);
+        return;
+    }
+    if (__atomic_exchange_n(&vl->nmi_pending, false, __ATOMIC_SEQ_CST)) {
+        ev.type = HVM_EVENT_NMI;
+        ev.vector = 2;
+        hvm_inject_event(v, &ev);
+        return;
+    }
+    vec = evtchn_upcall_vector(v);
+    if (vec < 0) {
+        vec = vlapic_pending_irq(v);
+        if (vec >= 0)
+            vlapic_ack_irq(v, (unsigned int)vec);
+    }
     if (vec < 0)
         return;
-    if (hvm_funcs->interrupts_enabled(v)) {
-        struct hvm_event ev = { .vector = (uint8_t)vec, .type = HVM_EVENT_EXTINT };
-
-        vlapic_ack_irq(v, (unsigned int)vec);
-        hvm_inject_event(v, &ev);
-    } else {
-        hvm_funcs->enable_intr_window(v);
-    }
+    ev.vector = (uint8_t)vec;
+    hvm_inject_event(v, &ev);
 }
 
 void hvm_vcpu_run(struct vcpu *v)
@@ -248,17 +280,16 @@ void hvm_vcpu_run(struct vcpu *v)
     for (;;) {
         hvm_exit_handler_t fn = NULL;
 
+        /* An INIT that came while it ran: down, waiting for a SIPI. */
+        if (vlapic_handle_init(v))
+            break;
+        evtchn_vcpu_enter(v);
         local_irq_disable();
         if (softirq_pending(cpu) || !vcpu_runnable(v)) {
             local_irq_enable();
             break;
         }
-        if (v->hvm.event_pending) {
-            hvm_inject_event(v, &v->hvm.event);
-            v->hvm.event_pending = false;
-        } else {
-            inject_pending_irq(v);
-        }
+        inject_pending_events(v);
         hvm_funcs->vcpu_enter(v, &exit);
         local_irq_enable();         /* the host interrupt that made the exit, if any */
 

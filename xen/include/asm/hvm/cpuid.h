@@ -17,6 +17,13 @@ struct hvm_cpuid_ctx {
     uint32_t host_max_ext;          /* host CPUID.80000000h:EAX */
     uint32_t vcpu_id;
     uint16_t domid;
+    /* XSAVE (leaves 1, 7 and 0xD); xcr0_allowed 0: not offered, the rest unused. */
+    uint64_t xcr0_allowed;          /* the XCR0 bits a guest may set */
+    uint64_t guest_xcr0;            /* its XCR0 now */
+    bool guest_osxsave;             /* its CR4.OSXSAVE */
+    uint32_t xsave_size;            /* standard area for guest_xcr0 */
+    uint32_t xsave_size_max;        /* standard area for xcr0_allowed */
+    uint32_t xsave_size_compact;    /* compacted area for guest_xcr0 */
 };
 
 #define XEN_CPUID_BASE          0x40000000U

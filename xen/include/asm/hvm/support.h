@@ -10,6 +10,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/insn.h>
 #include <asm/hvm/guest_walk.h>
+#include <asm/hvm/vlapic.h>   /* the vLAPIC's prototypes used to live here */
 
 struct vcpu;
 
@@ -57,26 +58,8 @@ int hvm_exit_xsetbv(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_exception(struct vcpu *v, struct hvm_exit *exit);
 int hvm_exit_unhandled(struct vcpu *v, struct hvm_exit *exit);
 
-/* io.c: port I/O (val: in/out value in the low `size` bytes) and the minimal vLAPIC. */
+/* io.c: port I/O (val: in/out value in the low `size` bytes). */
 void hvm_portio(struct vcpu *v, uint16_t port, unsigned int size, bool in, uint64_t *val);
-bool hvm_is_lapic_gpa(uint64_t gpa);
-void vlapic_reset(struct vcpu *v);
-uint32_t vlapic_read(struct vcpu *v, unsigned int offset);
-void vlapic_write(struct vcpu *v, unsigned int offset, uint32_t val);
-/* Timer set-up and teardown with the vCPU. */
-void vlapic_init(struct vcpu *v);
-void vlapic_destroy(struct vcpu *v);
-/* The highest pending vector that may be delivered now (TPR, ISR), or -1. */
-int vlapic_pending_irq(struct vcpu *v);
-/* Raise a fixed, edge-triggered interrupt (vector 16..255) and kick the vCPU. */
-void vlapic_set_irq(struct vcpu *v, uint8_t vector);
-/*
- * Something is pending for v (an interrupt, an event): wake it if blocked
- * and make it leave the guest if it runs on another CPU.
- */
-void vcpu_kick(struct vcpu *v);
-/* Delivery started: the vector moves from IRR to ISR. */
-void vlapic_ack_irq(struct vcpu *v, unsigned int vector);
 
 /*
  * pvh.c: put v in the PVH entry state (32-bit protected mode, paging off,

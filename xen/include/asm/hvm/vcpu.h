@@ -9,6 +9,7 @@
 #include <xen/p2m.h>
 #include <xen/timer.h>
 #include <asm/hvm/hvm.h>
+#include <asm/hvm/vlapic.h>
 #include <public/hvm/params.h>
 
 struct hvm_vcpu {
@@ -19,13 +20,11 @@ struct hvm_vcpu {
     uint64_t nr_exits[HVM_EXIT_NR]; /* statistics for the debug keys */
     bool halted_irq_off;            /* in HLT with IF=0: only INIT/NMI could wake it */
     uint64_t hypercall_page_gpa;    /* last value written to the hypercall-page MSR */
-    uint32_t vlapic_regs[64];       /* minimal xAPIC register file, indexed by offset >> 4 */
     void *fpu_area;                 /* FXSAVE image while the vCPU is not on a CPU */
     bool fpu_initialised;
-    struct timer vlapic_timer;      /* the LAPIC timer's expiry */
-    s_time_t vlapic_timer_start;    /* when the current count was loaded */
     uint32_t tsc_aux;               /* the guest's TSC_AUX, in the CPU while it runs */
     bool wait_for_sipi;             /* got INIT while down: the next SIPI starts it */
+    struct vlapic vlapic;           /* the virtual local APIC (asm/hvm/vlapic.h) */
 };
 
 struct hvm_domain {

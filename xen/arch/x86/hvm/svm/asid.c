@@ -48,6 +48,7 @@ void svm_asid_handle_vmrun(struct vcpu *v, struct vmcb *vmcb, bool need_fresh)
     sv->asid_gen = a->gen;
     sv->asid_cpu = cpu;
     vmcb->asid = sv->asid;
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_ASID);
     if (a->flush_all) {
         vmcb->tlb_control = VMCB_TLB_FLUSH_ALL;
         a->flush_all = false;

@@ -16,7 +16,9 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/svm.h>
 #include <asm/hvm/svm/npt.h>
+#include <asm/hvm/debugreg.h>
 
+BUILD_BUG_ON(offsetof(struct svm_vcpu, xs) != 0);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, rbx) != 8);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, rbp) != 48);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, r8) != 56);
@@ -33,6 +35,10 @@ BUILD_BUG_ON(offsetof(struct hvm_gprs, r15) != 112);
 static void *hsave_area[NR_CPUS];
 static void *host_vmsave_area[NR_CPUS];
 static uint32_t svm_nr_asids;
+static bool svm_has_vmcb_clean;
+/* Per CPU: the VMCB it last ran (clean bits count only for that one), whose DR0-3 it holds. */
+static paddr_t last_vmcb[NR_CPUS];
+static struct svm_vcpu *dr_owner[NR_CPUS];
 
 static inline struct svm_vcpu *to_svm(struct vcpu *v)
 {
@@ -51,6 +57,7 @@ static int svm_cpu_up(unsigned int cpu)
     /* Guests' x87/SSE state is switched with FXSAVE/FXRSTOR (vcpu_run.c). */
     write_cr4(read_cr4() | X86_CR4_OSFXSR_BIT);
     write_cr0(read_cr0() & ~(X86_CR0_TS_BIT | X86_CR0_EM_BIT));
+    hvm_xstate_cpu_up();
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, virt_to_maddr(hsave_area[cpu]));
     /* Nested page table memory types index the host PAT. */
@@ -99,13 +106,19 @@ static int svm_vcpu_initialise(struct vcpu *v)
 
     if (!sv)
         return -ENOMEM;
+    memset(sv, 0, sizeof(*sv));
     sv->vmcb = alloc_xenheap_pages(0);
-    if (!sv->vmcb) {
+    if (!sv->vmcb || hvm_xstate_init(&sv->xs)) {
+        hvm_xstate_free(&sv->xs);
+        if (sv->vmcb)
+            free_xenheap_pages(sv->vmcb, 0);
         free_xenheap_pages(sv, 0);
         return -ENOMEM;
     }
     sv->vmcb_pa = virt_to_maddr(sv->vmcb);
     sv->asid_cpu = ~0u;
+    sv->last_cpu = ~0u;
+    sv->dr_cpu = ~0u;
     v->hvm.vendor = sv;
     svm_vmcb_init(v, sv->vmcb, v->domain->hvm.vendor);
     return 0;
@@ -114,9 +127,15 @@ static int svm_vcpu_initialise(struct vcpu *v)
 static void svm_vcpu_destroy(struct vcpu *v)
 {
     struct svm_vcpu *sv = to_svm(v);
+    unsigned int cpu;
 
     if (!sv)
         return;
+    /* A later svm_vcpu may reuse this memory: it must not look like the owner. */
+    for (cpu = 0; cpu < NR_CPUS; cpu++)
+        __atomic_compare_exchange_n(&dr_owner[cpu], &(struct svm_vcpu *){ sv }, NULL, false,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    hvm_xstate_free(&sv->xs);
     free_xenheap_pages(sv->vmcb, 0);
     free_xenheap_pages(sv, 0);
     v->hvm.vendor = NULL;
@@ -200,7 +219,9 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct hvm_exit *e, bool nr
         e->reason = HVM_EXIT_PAUSE;
         break;
     default:
-        if (code >= VMEXIT_EXCEPTION_DE && code < VMEXIT_EXCEPTION_DE + 32) {
+        if (code >= VMEXIT_DR0_READ && code <= VMEXIT_DR15_WRITE) {
+            e->reason = HVM_EXIT_DR_ACCESS;
+        } else if (code >= VMEXIT_EXCEPTION_DE && code < VMEXIT_EXCEPTION_DE + 32) {
             e->reason = HVM_EXIT_EXCEPTION;
             e->u.exc.vector = (uint8_t)(code - VMEXIT_EXCEPTION_DE);
             e->u.exc.error = (uint32_t)vmcb->exitinfo1;
@@ -214,6 +235,40 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct hvm_exit *e, bool nr
 }
 
 static bool svm_has_nrips;
+
+/*
+ * The guest's first MOV to or from a DR: give it DR0-3 (loaded before
+ * each VMRUN from then on, saved after) and stop intercepting; the
+ * instruction runs again, natively.  DR6 and DR7 are in the VMCB and
+ * VMRUN / #VMEXIT switch them with the host's.
+ */
+static void svm_dr_first_use(struct svm_vcpu *sv, struct hvm_exit *exit)
+{
+    sv->dr_live = true;
+    sv->vmcb->intercept_dr = 0;
+    vmcb_mark_dirty(sv->vmcb, VMCB_CLEAN_INTERCEPTS);
+    exit->reason = HVM_EXIT_NONE;
+}
+
+/*
+ * Clean bits hold only if this VMCB was the last one run on this CPU:
+ * otherwise the CPU reloads everything.  The vintr word is always
+ * reloaded, and so are the intercept vectors: interrupt delivery code
+ * (the interrupt window) sets them in several places.
+ */
+static void svm_clean_bits_before_vmrun(struct svm_vcpu *sv, unsigned int cpu)
+{
+    if (!svm_has_vmcb_clean || sv->last_cpu != cpu || last_vmcb[cpu] != sv->vmcb_pa)
+        sv->vmcb->clean_bits = 0;
+    vmcb_mark_dirty(sv->vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
+}
+
+static void svm_clean_bits_after_vmrun(struct svm_vcpu *sv, unsigned int cpu)
+{
+    sv->vmcb->clean_bits = svm_has_vmcb_clean ? VMCB_CLEAN_ALL : 0;
+    sv->last_cpu = cpu;
+    last_vmcb[cpu] = sv->vmcb_pa;
+}
 
 static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
 {
@@ -239,7 +294,13 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
         sv->tlb_gen_seen = gen;
         fresh = true;
     }
+    svm_clean_bits_before_vmrun(sv, cpu);
     svm_asid_handle_vmrun(v, vmcb, fresh);
+    if (sv->dr_live && (dr_owner[cpu] != sv || sv->dr_cpu != cpu)) {
+        hvm_load_debug_regs(sv->dr, NULL);
+        dr_owner[cpu] = sv;
+        sv->dr_cpu = cpu;
+    }
 
     /* An event whose delivery an exit interrupted goes first. */
     if (sv->reinject && !(vmcb->eventinj & EVENTINJ_VALID))
@@ -247,8 +308,13 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     sv->reinject = 0;
 
     vmcb->rax = v->hvm.gprs.rax;
+    hvm_xstate_enter(&sv->xs);
     svm_vmrun(sv->vmcb_pa, &v->hvm.gprs, virt_to_maddr(host_vmsave_area[smp_processor_id()]));
+    hvm_xstate_exit(&sv->xs);
     v->hvm.gprs.rax = vmcb->rax;
+    svm_clean_bits_after_vmrun(sv, cpu);
+    if (sv->dr_live)
+        hvm_save_debug_regs(sv->dr, NULL);
 
     if (vmcb->exitintinfo & EVENTINJ_VALID)
         sv->reinject = vmcb->exitintinfo;
@@ -256,7 +322,10 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     /* An interrupt window lasts one entry: common code asks again if it still needs one. */
     vmcb->vintr &= ~(VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR);
     vmcb->intercept_misc1 &= ~VMCB_INTC1_VINTR;
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
     svm_decode_exit(vmcb, exit, svm_has_nrips);
+    if (exit->reason == HVM_EXIT_DR_ACCESS)
+        svm_dr_first_use(sv, exit);
     /* Where NRIPS is missing, EXITINFO2 of IOIO exits carries the next RIP. */
 }
 
@@ -301,19 +370,22 @@ static int svm_set_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         if (val >> 32)
             return -EINVAL;
         vmcb->cr0 = val;
-        return 0;
+        break;
     case 2:
         vmcb->cr2 = val;
+        vmcb_mark_dirty(vmcb, VMCB_CLEAN_CR2);
         return 0;
     case 3:
         vmcb->cr3 = val;
-        return 0;
+        break;
     case 4:
         vmcb->cr4 = val;
-        return 0;
+        break;
     default:
         return -EINVAL;
     }
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_CR);
+    return 0;
 }
 
 /* The guest never sees EFER.SVME: VMRUN requires it set in the VMCB. */
@@ -333,6 +405,7 @@ static int svm_set_efer(struct vcpu *v, uint64_t efer)
     /* LMA follows LME once paging is on; keep what the CPU computed. */
     efer = (efer & ~EFER_LMA) | (vmcb->efer & EFER_LMA);
     vmcb->efer = efer | EFER_SVME;
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_CR);
     return 0;
 }
 
@@ -381,6 +454,7 @@ static void svm_set_segment(struct vcpu *v, enum x86_segment seg,
     /* The VMCB keeps CPL apart from CS; it follows SS.DPL (APM: "Segment State"). */
     if (seg == x86_seg_ss)
         vmcb->cpl = (uint8_t)((reg->attr >> 5) & 3);
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_SEG | VMCB_CLEAN_DT);
 }
 
 static unsigned int svm_get_cpl(struct vcpu *v)
@@ -395,8 +469,10 @@ static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
 
     if (ev->has_error)
         inj |= EVENTINJ_EV | ((uint64_t)ev->error << EVENTINJ_ERR_SHIFT);
-    if (ev->type == HVM_EVENT_HW_EXC && ev->vector == 14)
+    if (ev->type == HVM_EVENT_HW_EXC && ev->vector == 14) {
         vmcb->cr2 = ev->cr2;
+        vmcb_mark_dirty(vmcb, VMCB_CLEAN_CR2);
+    }
     vmcb->eventinj = inj;
     /* A new exception replaces one the exit interrupted (a fault while delivering it). */
     to_svm(v)->reinject = 0;
@@ -532,6 +608,7 @@ const struct hvm_function_table *start_svm(void)
     }
     svm_nr_asids = r.b;
     svm_has_nrips = r.d & SVM_FEAT_NRIPS;
+    svm_has_vmcb_clean = r.d & SVM_FEAT_VMCB_CLEAN;
     svm_function_table.has_next_rip = svm_has_nrips;
     svm_p2m_ops = npt_p2m_ops;
     svm_p2m_ops.flush = svm_npt_flush;
@@ -544,8 +621,9 @@ const struct hvm_function_table *start_svm(void)
         if (!hsave_area[cpu] || !host_vmsave_area[cpu])
             return NULL;
     }
-    printk("HVM: SVM enabled: %u ASIDs, nested paging%s%s%s\n", svm_nr_asids,
+    printk("HVM: SVM enabled: %u ASIDs, nested paging%s%s%s%s\n", svm_nr_asids,
            svm_has_nrips ? ", next-RIP save" : ", no next-RIP save (lengths decoded)",
+           svm_has_vmcb_clean ? ", VMCB clean bits" : "",
            r.d & SVM_FEAT_VGIF ? ", vGIF" : "",
            svm_function_table.has_1g_nested_pages ? ", 1 GiB nested pages" : "");
     return &svm_function_table;

@@ -90,6 +90,8 @@ void svm_vmcb_init(struct vcpu *v, struct vmcb *vmcb, const struct svm_domain *s
     vmcb->intercept_misc2 = VMCB_INTC2_VMRUN | VMCB_INTC2_VMMCALL | VMCB_INTC2_VMLOAD |
                             VMCB_INTC2_VMSAVE | VMCB_INTC2_STGI | VMCB_INTC2_CLGI |
                             VMCB_INTC2_SKINIT | VMCB_INTC2_XSETBV;
+    /* Debug registers are handed over at the first access (svm.c). */
+    vmcb->intercept_dr = VMCB_INTERCEPT_DR_ALL;
     vmcb->iopm_base_pa = sd->iopm_pa;
     vmcb->msrpm_base_pa = sd->msrpm_pa;
     /* The guest's IF masks virtual interrupts only; host interrupts always exit. */
@@ -97,6 +99,7 @@ void svm_vmcb_init(struct vcpu *v, struct vmcb *vmcb, const struct svm_domain *s
     vmcb->np_ctl = VMCB_NP_ENABLE;
     vmcb->n_cr3 = npt_ncr3(&v->domain->hvm.p2m);
     vmcb->tlb_control = VMCB_TLB_FLUSH_ALL;
+    vmcb->clean_bits = 0;           /* nothing cached for a new VMCB */
 
     /* Architectural reset values where the PVH builder sets nothing else. */
     vmcb->efer = EFER_SVME;

@@ -150,3 +150,16 @@ void vmx_decode_exit(const struct vmx_exit_info *info, struct hvm_exit *exit)
         break;
     }
 }
+
+#define PDPTE_RSVD_LOW 0x1e6ULL /* bits 2:1 and 8:5 */
+
+bool vmx_pdptes_valid(const uint64_t pdpte[4], unsigned int maxphyaddr)
+{
+    uint64_t rsvd = PDPTE_RSVD_LOW | (maxphyaddr < 64 ? ~0ULL << maxphyaddr : 0);
+    unsigned int i;
+
+    for (i = 0; i < 4; i++)
+        if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+            return false;
+    return true;
+}

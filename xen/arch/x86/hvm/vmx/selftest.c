@@ -11,6 +11,7 @@
  * "selftest vmx: FAIL: why"; "SKIP" where VMX can't be used.
  */
 #include <asm/hvm/vmx/vmx.h>
+#include <asm/hvm/vmx/ept.h>
 #include <asm/hvm/support.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -257,6 +258,41 @@ static bool vmx_st_cr0_write(const struct hvm_function_table *f, struct vcpu *v)
     return true;
 }
 
+/* The raw EPT leaf mapping gpa (0 if none), walked from the root. */
+static uint64_t vmx_st_ept_leaf(const struct p2m *p2m, uint64_t gpa)
+{
+    const uint64_t *t = maddr_to_virt(p2m->root);
+    unsigned int level;
+
+    for (level = p2m->levels - 1;; level--) {
+        uint64_t e = t[(gpa >> (PAGE_SHIFT + 9 * level)) & 511];
+
+        if (!p2m->ops->is_present(e) || level == 0 || !p2m->ops->is_table(e, level))
+            return e;
+        t = maddr_to_virt(p2m->ops->table_maddr(e));
+    }
+}
+
+/*
+ * With EPT A/D in use, the CPU marked the 2 MiB leaf the guest wrote
+ * accessed and dirty (bits 8, 9); the never-written alias stays clean.
+ */
+static bool vmx_st_check_ad(struct vcpu *v, uint32_t alias)
+{
+    const struct p2m *p2m = &v->domain->hvm.p2m;
+    ept_entry_t data = {.raw = vmx_st_ept_leaf(p2m, VMX_ST_DATA_GPA)};
+    ept_entry_t al = {.raw = vmx_st_ept_leaf(p2m, alias)};
+
+    if (!vmx_ept_ad_in_use()) {
+        printk("selftest vmx: EPT A/D flags: not offered by this CPU\n");
+        return true;
+    }
+    if (!data.a || !data.d || al.d)
+        return vmx_st_fail("EPT A/D flags not set as the guest's accesses say", NULL);
+    printk("selftest vmx: EPT A/D flags: written 2 MiB leaf accessed+dirty, alias clean\n");
+    return true;
+}
+
 /* The guest's run: exits in order, with the right contents. */
 static bool vmx_st_run(const struct hvm_function_table *f, struct vcpu *v, const uint32_t *data,
                        uint32_t alias)
@@ -284,6 +320,8 @@ static bool vmx_st_run(const struct hvm_function_table *f, struct vcpu *v, const
     if (data[VMX_ST_DATA_OFF / 4] != VMX_ST_PATTERN)
         return vmx_st_fail("the guest's store is not in the host page", NULL);
     printk("selftest vmx: guest wrote 'V' to port 0xe9\n");
+    if (!vmx_st_check_ad(v, alias))
+        return false;
 
     vmx_st_next_exit(f, v, &e);
     if (e.reason != HVM_EXIT_CPUID || e.insn_len != 2 || (uint32_t)v->hvm.gprs.rax != 0)

@@ -6,11 +6,15 @@
 #include <asm/hvm/vmx/vmx.h>
 #include <asm/hvm/vmx/ept.h>
 #include <asm/hvm/vmx/vmx_asm.h>
+#include <asm/hvm/debugreg.h>
+#include <asm/hvm/vmx/vpid.h>
+#include <asm/hvm/xstate.h>
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/smpboot.h>
 #include <xen/cpumask.h>
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -18,6 +22,7 @@
 #include <xen/percpu.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
+#include <xen/spinlock.h>
 
 #define X86_CR0_NE 0x00000020UL
 #define X86_CR4_VMXE 0x00002000UL
@@ -56,6 +61,7 @@ static struct vmx_caps {
 } vmx_caps;
 
 struct vmx_vcpu {
+    struct hvm_xstate xs; /* first: see asm/hvm/xstate.h */
     void *vmcs;
     paddr_t vmcs_ma;
     void *msr_bitmap;
@@ -66,8 +72,15 @@ struct vmx_vcpu {
     uint64_t cr2;      /* the guest's CR2: VMX does not switch it */
     uint64_t msrs[VMX_NR_SWAPPED];
     uint32_t last_insn_len; /* for re-injecting software interrupts */
+    /*
+     * Debug registers: MOV DR exits until the guest first uses one; from
+     * then on DR0-3 and DR6 are its own while it runs (DR7 is in the VMCS).
+     */
+    bool dr_live;
+    uint64_t dr[4], dr6;
 };
 BUILD_BUG_ON(sizeof(struct vmx_vcpu) > PAGE_SIZE);
+BUILD_BUG_ON(offsetof(struct vmx_vcpu, xs) != 0);
 
 struct vmx_domain {
     cpumask_t ept_cpus; /* CPUs that ever loaded this domain's EPTP */
@@ -78,7 +91,17 @@ static DEFINE_PER_CPU(paddr_t, vmxon_ma);
 static DEFINE_PER_CPU(paddr_t, current_vmcs);
 /* Whose swapped MSRs this CPU holds: only ever a vCPU whose VMCS is active here. */
 static DEFINE_PER_CPU(struct vmx_vcpu *, msrs_owner);
-static uint32_t vmx_next_vpid = 1;                /* 0 is the host's */
+/* Whose DR0-3/DR6 this CPU's registers hold, likewise. */
+static DEFINE_PER_CPU(struct vmx_vcpu *, dr_owner);
+/*
+ * EPT accessed/dirty flags where the CPU has them: the CPU then marks
+ * which guest memory was touched and written (the basis of dirty-page
+ * logging); EPTP bit 6 turns them on.
+ */
+static bool vmx_ept_ad;
+static unsigned int vmx_maxphyaddr = 36;   /* CPUID 0x80000008, read at probe */
+static struct vpid_pool vmx_vpids;
+static DEFINE_SPINLOCK(vmx_vpids_lock);
 static unsigned int vmx_vmwrite_errors;
 
 BUILD_BUG_ON(VMX_ASM_HOST_RSP != HOST_RSP);
@@ -188,6 +211,7 @@ static int vmx_cpu_up(unsigned int cpu)
 
     if (per_cpu(vmxon_ma, cpu))
         return 0;
+    hvm_xstate_cpu_up();
     if (!vmx_feature_control_ok()) {
         printk(XENLOG_ERR "VMX: CPU%u: VMXON disabled by IA32_FEATURE_CONTROL\n", cpu);
         return -ENODEV;
@@ -241,6 +265,8 @@ static void vmx_vmclear_here(void *info)
     /* Its MSRs may change elsewhere, or the memory be another vCPU's next. */
     if (this_cpu(msrs_owner) == vmx)
         this_cpu(msrs_owner) = NULL;
+    if (this_cpu(dr_owner) == vmx)
+        this_cpu(dr_owner) = NULL;
     vmx->launched = false;
     vmx->active_cpu = -1;
 }
@@ -331,7 +357,7 @@ static void vmx_load(struct vcpu *v)
 
     /* The p2m may be set up after the vCPU: take the EPTP now. */
     if (d->hvm.p2m.ops) {
-        uint64_t eptp = ept_eptp(&d->hvm.p2m, false);
+        uint64_t eptp = ept_eptp(&d->hvm.p2m, vmx_ept_ad);
 
         vmwrite(EPT_POINTER, eptp);
         if (vd && !cpumask_test_cpu(cpu, &vd->ept_cpus)) {
@@ -416,13 +442,22 @@ static void vmx_set_seg_raw(enum vmcs_seg s, uint16_t sel, uint64_t base, uint32
     vmwrite(GUEST_SEG_AR(s), ar);
 }
 
-/* CR bits the host decides: the guest reads its own value from the shadow. */
+/*
+ * CR bits the host decides: the guest reads its own value from the shadow.
+ * CD and NW too: with EPT the memory types are the hypervisor's to set,
+ * and a guest's caching switched off would only slow it down; Bochs
+ * moreover never loads them from the VMCS (it carries them from guest to
+ * host to the next guest), so owning them keeps guests from seeing each
+ * other's.
+ */
+#define X86_CR0_NW (1UL << 29)
+#define X86_CR0_CD (1UL << 30)
 static uint64_t vmx_cr0_host_owned(void)
 {
     /* Unrestricted guest: PE and PG are the guest's even though FIXED0 lists them. */
     uint64_t fixed0 = vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
 
-    return (fixed0 | ~vmx_caps.cr0_fixed1) & 0xffffffffUL;
+    return (fixed0 | ~vmx_caps.cr0_fixed1 | X86_CR0_CD | X86_CR0_NW) & 0xffffffffUL;
 }
 
 static uint64_t vmx_cr4_host_owned(void)
@@ -466,6 +501,13 @@ static void vmx_init_guest_state(void)
 static int vmx_set_cr(struct vcpu *v, unsigned int cr, uint64_t val);
 static int vmx_set_efer(struct vcpu *v, uint64_t efer);
 
+static void vmx_vpid_put(uint16_t vpid)
+{
+    spin_lock(&vmx_vpids_lock);
+    vpid_free(&vmx_vpids, vpid);
+    spin_unlock(&vmx_vpids_lock);
+}
+
 static int vmx_vcpu_initialise(struct vcpu *v)
 {
     struct vmx_vcpu *vmx = alloc_xenheap_pages(0);
@@ -473,10 +515,15 @@ static int vmx_vcpu_initialise(struct vcpu *v)
 
     if (!vmx)
         return -ENOMEM;
+    memset(vmx, 0, sizeof(*vmx));
     vmx->vmcs = alloc_xenheap_pages(0);
     vmx->msr_bitmap = alloc_xenheap_pages(0);
-    vmx->vpid = (uint16_t)__atomic_fetch_add(&vmx_next_vpid, 1, __ATOMIC_RELAXED);
-    if (!vmx->vmcs || !vmx->msr_bitmap || vmx->vpid == 0 || vmx_next_vpid > 0x10000) {
+    spin_lock(&vmx_vpids_lock);
+    vmx->vpid = vpid_alloc(&vmx_vpids);
+    spin_unlock(&vmx_vpids_lock);
+    if (!vmx->vmcs || !vmx->msr_bitmap || vmx->vpid == 0 || hvm_xstate_init(&vmx->xs)) {
+        hvm_xstate_free(&vmx->xs);
+        vmx_vpid_put(vmx->vpid);
         if (vmx->vmcs)
             free_xenheap_pages(vmx->vmcs, 0);
         if (vmx->msr_bitmap)
@@ -487,6 +534,9 @@ static int vmx_vcpu_initialise(struct vcpu *v)
     *(uint32_t *)vmx->vmcs = (uint32_t)vmx_caps.basic.revision_id;
     vmx->vmcs_ma = virt_to_maddr(vmx->vmcs);
     vmx->active_cpu = -1;
+    vmx->dr_live = false;
+    memset(vmx->dr, 0, sizeof(vmx->dr));
+    vmx->dr6 = HVM_DR6_INIT;
     memset(vmx->msr_bitmap, 0xff, PAGE_SIZE);
     for (i = 0; i < ARRAY_SIZE(vmx_direct_msrs); i++)
         vmx_msr_passthrough(vmx->msr_bitmap, vmx_direct_msrs[i]);
@@ -538,6 +588,9 @@ static void vmx_vcpu_destroy(struct vcpu *v)
         else
             vmx_call_on(&mask, vmx_vmclear_here, vmx);
     }
+    /* Its next owner flushes it on every CPU it is loaded on (vmx_load). */
+    vmx_vpid_put(vmx->vpid);
+    hvm_xstate_free(&vmx->xs);
     free_xenheap_pages(vmx->vmcs, 0);
     free_xenheap_pages(vmx->msr_bitmap, 0);
     free_xenheap_pages(vmx, 0);
@@ -695,26 +748,57 @@ static uint64_t vmx_get_cr(struct vcpu *v, unsigned int cr)
     }
 }
 
+/*
+ * PAE paging without long mode: VM entry takes the four PDPTEs from the
+ * VMCS (the CPU stores them there at each exit), so after a CR write the
+ * hypervisor carried out (an exit) they are loaded from the PDPT at CR3
+ * as the guest's own MOV would have, and checked the same way.
+ * -EINVAL: a present entry has reserved bits set, or the PDPT is not RAM.
+ */
+static int vmx_load_pdptes(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+    uint64_t pdpte[4];
+    unsigned int i;
+
+    if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || (vmread(GUEST_IA32_EFER) & EFER_LME))
+        return 0;
+    if (domain_read_gpa(v->domain, cr3 & 0xffffffe0UL, pdpte, sizeof(pdpte)) ||
+        !vmx_pdptes_valid(pdpte, vmx_maxphyaddr))
+        return -EINVAL;
+    for (i = 0; i < 4; i++)
+        vmwrite(GUEST_PDPTE0 + 2 * i, pdpte[i]);
+    return 0;
+}
+
 /* -EINVAL: the value is not allowed (the caller gives the guest #GP). */
 static int vmx_set_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
+    uint64_t hw;
+
     struct vmx_vcpu *vmx = v->hvm.vendor;
 
     vmx_load(v);
     switch (cr) {
     case 0:
-        if (val >> 32)
+        /* Not-write-through without cache-disable, paging without protection: #GP. */
+        if ((val >> 32) || (val & (X86_CR0_CD | X86_CR0_NW)) == X86_CR0_NW ||
+            (val & (X86_CR0_PG | X86_CR0_PE)) == X86_CR0_PG)
+            return -EINVAL;
+        hw = ((val & ~(X86_CR0_CD | X86_CR0_NW)) |
+              (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG))) &
+             vmx_caps.cr0_fixed1;
+        if (vmx_load_pdptes(v, hw, vmread(GUEST_CR3), vmread(GUEST_CR4)))
             return -EINVAL;
         vmwrite(CR0_READ_SHADOW, val);
-        vmwrite(GUEST_CR0,
-                (val | (vmx_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG))) & vmx_caps.cr0_fixed1);
+        vmwrite(GUEST_CR0, hw);
         vmx_update_lma();
         return 0;
     case 2:
         vmx->cr2 = val;
         return 0;
     case 3:
-        /* PAE paging without long mode would need the PDPTEs loaded here too. */
+        if (vmx_load_pdptes(v, vmread(GUEST_CR0), val, vmread(GUEST_CR4)))
+            return -EINVAL;
         vmwrite(GUEST_CR3, val);
         return 0;
     case 4:
@@ -722,8 +806,11 @@ static int vmx_set_cr(struct vcpu *v, unsigned int cr, uint64_t val)
             return -EINVAL;
         if (val & X86_CR4_VMXE) /* no nested VMX */
             return -EINVAL;
+        hw = (val | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
+        if (vmx_load_pdptes(v, vmread(GUEST_CR0), vmread(GUEST_CR3), hw))
+            return -EINVAL;
         vmwrite(CR4_READ_SHADOW, val);
-        vmwrite(GUEST_CR4, (val | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1);
+        vmwrite(GUEST_CR4, hw);
         return 0;
     default:
         return -EINVAL;
@@ -827,6 +914,20 @@ static void vmx_reflect_ac(struct hvm_exit *exit)
     exit->reason = HVM_EXIT_NONE;
 }
 
+/*
+ * The guest's first MOV to or from a DR: hand it the debug registers
+ * (loaded at the next entry) and stop intercepting; the instruction runs
+ * again, natively.  DR7 reaches the CPU only through the VMCS, so
+ * breakpoints it arms never fire in the hypervisor.
+ */
+static void vmx_dr_first_use(struct vmx_vcpu *vmx, struct hvm_exit *exit)
+{
+    vmx->dr_live = true;
+    vmx->cpu_ctls &= ~CPU_MOV_DR_EXITING;
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
+    exit->reason = HVM_EXIT_NONE;
+}
+
 static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
 {
     struct vmx_vcpu *vmx = v->hvm.vendor;
@@ -850,8 +951,14 @@ static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
         this_cpu(msrs_owner) = vmx;
     }
     write_cr2(vmx->cr2);
+    if (vmx->dr_live && this_cpu(dr_owner) != vmx) {
+        hvm_load_debug_regs(vmx->dr, &vmx->dr6);
+        this_cpu(dr_owner) = vmx;
+    }
 
+    hvm_xstate_enter(&vmx->xs);
     rc = vmx_asm_enter(&v->hvm.gprs, vmx->launched);
+    hvm_xstate_exit(&vmx->xs);
 
     if (rc) {
         if (flags & X86_EFLAGS_IF)
@@ -866,6 +973,8 @@ static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     vmx->cr2 = read_cr2();
     for (i = 0; i < VMX_NR_SWAPPED; i++)
         vmx->msrs[i] = rdmsr(vmx_swapped_msrs[i]);
+    if (vmx->dr_live)
+        hvm_save_debug_regs(vmx->dr, &vmx->dr6);
 
     info.reason = (uint32_t)vmread(VM_EXIT_REASON);
     info.qual = vmread(EXIT_QUALIFICATION);
@@ -884,6 +993,8 @@ static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
         vmx_reflect_ac(exit);
     if (VMX_EXIT_REASON_BASIC(info.reason) == EXIT_REASON_INTR_WINDOW)
         vmx_set_intr_window(v, false);
+    if (exit->reason == HVM_EXIT_DR_ACCESS)
+        vmx_dr_first_use(vmx, exit);
     /* The host's NMI: through its own handler, as if it had come now. */
     if (exit->reason == HVM_EXIT_NMI)
         __asm__ __volatile__("int $2" ::: "memory");
@@ -981,6 +1092,11 @@ static bool vmx_pick_ctls(const char *what, uint32_t msr, uint32_t true_msr, uin
 
 static const struct hvm_function_table *vmx_probe(void);
 
+bool vmx_ept_ad_in_use(void)
+{
+    return vmx_ept_ad;
+}
+
 /* Probes once; later calls (the VMX self-test after hvm_init) get the same answer. */
 const struct hvm_function_table *start_vmx(void)
 {
@@ -1019,13 +1135,18 @@ static const struct hvm_function_table *vmx_probe(void)
                        CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
                            CPU_MWAIT_EXITING | CPU_MONITOR_EXITING | CPU_ACTIVATE_SECONDARY |
                            /* without a TPR shadow, MOV CR8 would reach the host's TPR */
-                           CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING,
+                           CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING |
+                           /* debug registers handed over lazily (vmx_dr_first_use) */
+                           CPU_MOV_DR_EXITING,
                        0, &vmx_caps.cpu) ||
         !vmx_pick_ctls("VM-exit", MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
-                       EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER, 0,
+                       /* DR7 must be switched by entry and exit (guest breakpoints) */
+                       EXIT_HOST_ADDR_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+                           EXIT_SAVE_DEBUG_CTLS,
+                       0,
                        &vmx_caps.exit) ||
         !vmx_pick_ctls("VM-entry", MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
-                       ENTRY_LOAD_IA32_EFER, 0, &vmx_caps.entry))
+                       ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CTLS, 0, &vmx_caps.entry))
         return NULL;
     /* Things the adjustment may have forced on that we must not have. */
     vmx_caps.cpu &= ~(CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING | CPU_INVLPG_EXITING);
@@ -1062,6 +1183,12 @@ static const struct hvm_function_table *vmx_probe(void)
                (unsigned long)vmx_caps.ept_vpid);
         return NULL;
     }
+    vpid_pool_init(&vmx_vpids, VPID_MAX);
+    cpuid(0x80000000U, &r);
+    if (r.a >= 0x80000008U) {
+        cpuid(0x80000008U, &r);
+        vmx_maxphyaddr = r.a & 0xff;
+    }
     vmx_caps.cr0_fixed0 = rdmsr(MSR_IA32_VMX_CR0_FIXED0);
     vmx_caps.cr0_fixed1 = rdmsr(MSR_IA32_VMX_CR0_FIXED1);
     vmx_caps.cr4_fixed0 = rdmsr(MSR_IA32_VMX_CR4_FIXED0);
@@ -1070,13 +1197,14 @@ static const struct hvm_function_table *vmx_probe(void)
     vmx_p2m_ops = ept_p2m_ops;
     vmx_p2m_ops.flush = vmx_ept_flush;
     vmx_function_table.has_1g_nested_pages = vmx_caps.ept_vpid & VMX_EPT_CAP_1G;
+    vmx_ept_ad = vmx_caps.ept_vpid & VMX_EPT_CAP_AD;
 
     printk("VMX enabled: VMCS revision %#x, %s controls\n",
            (unsigned int)vmx_caps.basic.revision_id, vmx_caps.basic.true_ctls ? "true" : "default");
     printk("VMX: Extended Page Tables (EPT), page sizes 4kB%s%s, A/D bits %s\n",
            vmx_caps.ept_vpid & VMX_EPT_CAP_2M ? ", 2MB" : "",
            vmx_caps.ept_vpid & VMX_EPT_CAP_1G ? ", 1GB" : "",
-           vmx_caps.ept_vpid & VMX_EPT_CAP_AD ? "available (not used)" : "absent");
+           vmx_ept_ad ? "in use" : "absent");
     printk("VMX: VPID, unrestricted guest%s%s%s\n",
            vmx_caps.cpu2 & CPU2_ENABLE_RDTSCP ? ", RDTSCP" : "",
            vmx_caps.cpu2 & CPU2_ENABLE_INVPCID ? ", INVPCID" : "",

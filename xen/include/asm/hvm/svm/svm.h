@@ -9,11 +9,13 @@
 #include <xen/cpumask.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/vmcb.h>
+#include <asm/hvm/xstate.h>
 
 struct vcpu;
 struct domain;
 
 struct svm_vcpu {
+    struct hvm_xstate xs;           /* first: see asm/hvm/xstate.h */
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     /* ASID in use on asid_cpu, valid while asid_gen matches that CPU's generation. */
@@ -22,6 +24,11 @@ struct svm_vcpu {
     unsigned int asid_cpu;
     uint64_t tlb_gen_seen;          /* p2m->tlb_gen when this vCPU last got a clean ASID */
     uint64_t reinject;              /* EXITINTINFO to deliver again (EVENTINJ format), 0 if none */
+    unsigned int last_cpu;          /* where it last ran (VMCB clean bits are per CPU) */
+    /* DR accesses exit until the first one; then DR0-3 are the guest's while it runs. */
+    bool dr_live;
+    unsigned int dr_cpu;            /* the CPU whose DR0-3 it last loaded */
+    uint64_t dr[4];
 };
 
 struct svm_domain {
@@ -35,6 +42,7 @@ struct svm_domain {
 /* CPUID 0x8000000A EDX */
 #define SVM_FEAT_NP     (1u << 0)
 #define SVM_FEAT_NRIPS  (1u << 3)
+#define SVM_FEAT_VMCB_CLEAN (1u << 5)
 #define SVM_FEAT_VGIF   (1u << 16)
 
 
@@ -50,6 +58,12 @@ void svm_vmrun(paddr_t vmcb_pa, struct hvm_gprs *gprs, paddr_t host_pa);
 void svm_asid_init_cpu(unsigned int cpu, uint32_t nr_asids);
 /* Before VMRUN on this CPU: a valid ASID for v; TLB_CONTROL set as needed. */
 void svm_asid_handle_vmrun(struct vcpu *v, struct vmcb *vmcb, bool need_fresh);
+
+/* A VMCB field group changed: the CPU must reload it at the next VMRUN. */
+static inline void vmcb_mark_dirty(struct vmcb *vmcb, uint32_t groups)
+{
+    vmcb->clean_bits &= ~groups;
+}
 
 /* vmcb.c */
 int svm_domain_tables_init(struct svm_domain *sd);

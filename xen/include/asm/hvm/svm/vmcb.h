@@ -149,6 +149,27 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMCB_TLB_FLUSH_ALL      1
 #define VMCB_TLB_FLUSH_ASID     3
 
+/*
+ * clean_bits: groups of VMCB fields the CPU may keep cached from the last
+ * VMRUN of this VMCB on this CPU.  A clear bit makes it reload the group.
+ */
+#define VMCB_CLEAN_INTERCEPTS   (1u << 0)   /* intercept vectors, TSC offset, pause filter */
+#define VMCB_CLEAN_IOPM         (1u << 1)   /* IOPM and MSRPM bases */
+#define VMCB_CLEAN_ASID         (1u << 2)
+#define VMCB_CLEAN_TPR          (1u << 3)   /* the vintr word: V_TPR, V_IRQ, masking... */
+#define VMCB_CLEAN_NP           (1u << 4)   /* nested paging enable, N_CR3, G_PAT */
+#define VMCB_CLEAN_CR           (1u << 5)   /* CR0, CR3, CR4, EFER */
+#define VMCB_CLEAN_DR           (1u << 6)   /* DR6, DR7 */
+#define VMCB_CLEAN_DT           (1u << 7)   /* GDTR, IDTR */
+#define VMCB_CLEAN_SEG          (1u << 8)   /* CS, DS, SS, ES, CPL */
+#define VMCB_CLEAN_CR2          (1u << 9)
+#define VMCB_CLEAN_LBR          (1u << 10)
+#define VMCB_CLEAN_AVIC         (1u << 11)
+#define VMCB_CLEAN_ALL          0xfffu
+
+/* intercept_dr: reads of DR0-7 (bits 0-7), writes (bits 16-23) */
+#define VMCB_INTERCEPT_DR_ALL   0x00ff00ffu
+
 /* np_ctl */
 #define VMCB_NP_ENABLE          (1ull << 0)
 
@@ -157,6 +178,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMEXIT_CR0_WRITE        0x010
 #define VMEXIT_DR0_READ         0x020
 #define VMEXIT_DR0_WRITE        0x030
+#define VMEXIT_DR15_WRITE       0x03f
 #define VMEXIT_EXCEPTION_DE     0x040   /* 0x40 + vector */
 #define VMEXIT_INTR             0x060
 #define VMEXIT_NMI              0x061

@@ -18,6 +18,16 @@ const struct hvm_function_table *start_vmx(void);
  */
 void vmx_decode_exit(const struct vmx_exit_info *info, struct hvm_exit *exit);
 
+/*
+ * PAE page-directory-pointer entries as MOV to CR3 would accept them: a
+ * present entry has no reserved bit set (bits 2:1, 8:5, and from
+ * maxphyaddr up).  Pure (host-tested).
+ */
+bool vmx_pdptes_valid(const uint64_t pdpte[4], unsigned int maxphyaddr);
+
+/* Whether EPTPs enable the accessed/dirty flags (the CPU has them). */
+bool vmx_ept_ad_in_use(void);
+
 /* Boot self-test `selftest=vmx`: a throwaway guest on this CPU. */
 bool vmx_selftest(void);
 

@@ -1,0 +1,1 @@
+XEN_SRCS := common/guest_console.c

@@ -1,0 +1,1 @@
+XEN_SRCS := common/evtchn_2l.c common/pvclock.c
