@@ -118,6 +118,7 @@ class Case:
         self.domains = []           # Hyperlaunch domain/cpupool files (abs paths)
         self.pools = []             # --pool NAME:SCHED:CPUS for the tool
         self.expect = []            # [(source text, compiled)]
+        self.expect_any = []        # the same, matched in any order
         self.input = []             # [(regex source, compiled, bytes to type on COM1)]
         self.forbid = []
         self.default_forbid = True
@@ -150,7 +151,8 @@ class Case:
 _SCALAR_KEYS = {"description", "emulator", "smp", "memory", "cpu", "xen",
                 "xen_args", "default_forbid", "timeout", "max_rss",
                 "expect_exit", "qemu_args"}
-_LIST_KEYS = {"module", "domain", "pool", "expect", "input", "forbid", "bochsrc", "build"}
+_LIST_KEYS = {"module", "domain", "pool", "expect", "expect_any", "input", "forbid", "bochsrc",
+              "build"}
 
 
 def _parse_bool(text):
@@ -292,6 +294,8 @@ def _apply_key(case, key, value):
         case.pools.append(value)
     elif key == "expect":
         case.expect.append((value, _compile_regex(value)))
+    elif key == "expect_any":
+        case.expect_any.append((value, _compile_regex(value)))
     elif key == "input":
         regex, sep, keys = value.partition(" => ")
         if not sep or not regex.strip():
@@ -979,6 +983,7 @@ class _Run:
         self.qemu_debug = os.path.join(logdir, "qemu-debug.log")
         self.forbid = case.all_forbid()
         self.exp_idx = 0
+        self.any_left = list(case.expect_any)
         self.in_idx = 0
         self.link = None                # SerialLink when the case types on COM1
         self.grub_seen = 0
@@ -1037,6 +1042,7 @@ class _Run:
                 self.grub_seen += 1
                 if self.grub_seen > 1:
                     self.rebooted("machine rebooted (GRUB ran a second time)")
+            self.any_left = [e for e in self.any_left if not e[1].search(line)]
             if self.exp_idx < len(self.case.expect) and \
                     self.case.expect[self.exp_idx][1].search(line):
                 self.exp_idx += 1
@@ -1050,6 +1056,8 @@ class _Run:
                              % (self.in_idx, src, line.strip(), keys))
 
     def check_inputs_typed(self):
+        if self.any_left:
+            raise _Fail("expect_any /%s/ never matched%s" % (self.any_left[0][0], self.context()))
         if self.in_idx < len(self.case.input):
             raise _Fail("input #%d /%s/ never matched, its keys were not typed"
                         % (self.in_idx + 1, self.case.input[self.in_idx][0]))
@@ -1123,8 +1131,8 @@ class _Run:
                     if "guest-reset" in qwatch.shutdown_reasons():
                         self.com1_lines(tail.lines(final=True))
                         self.rebooted(self.qemu_reset_kind())
-                if self.exp_idx == len(case.expect) and not case.expect_exit and \
-                        not case.expect_reboot:
+                if self.exp_idx == len(case.expect) and not self.any_left and \
+                        not case.expect_exit and not case.expect_reboot:
                     self.check_inputs_typed()
                     return
                 rc = reap(proc)

@@ -271,7 +271,8 @@ static void test_registers(void)
     int rc = rdmsr_safe(MSR_APIC_BASE, &base);
 
     check(rc < 0 && (base & (APIC_BASE_ENABLE | APIC_BASE_EXTD | APIC_BASE_BSP |
-                             APIC_BASE_ADDR_MASK)) == (0xfee00000u | APIC_BASE_ENABLE | APIC_BASE_BSP),
+                             APIC_BASE_ADDR_MASK)) ==
+                        (0xfee00000u | APIC_BASE_ENABLE | APIC_BASE_BSP),
           "apic_base", "IA32_APIC_BASE %#lx (want 0xfee00900: xAPIC, enabled, BSP)", base);
     id = lapic_read(LAPIC_ID);
     check(id >> 24 == (cpuid(1).ebx >> 24), "id", "ID register %#x, CPUID initial APIC ID %u", id,
@@ -307,7 +308,8 @@ static void test_registers(void)
     esr = lapic_read(LAPIC_ESR);
     check(esr & (1u << 7), "esr_illegal_register", "ESR %#x after a write to offset 0x40", esr);
     lapic_write(LAPIC_ESR, 0);
-    check(lapic_read(LAPIC_ESR) == 0, "esr_clear", "ESR %#x after two writes", lapic_read(LAPIC_ESR));
+    esr = lapic_read(LAPIC_ESR);
+    check(esr == 0, "esr_clear", "ESR %#x after two writes", esr);
     check(!(lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_BUSY), "icr_idle", "ICR %#x: delivery status idle",
           lapic_read(LAPIC_ICR_LO));
 }
@@ -320,8 +322,8 @@ static void test_svr(void)
     lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
     lvt = lapic_read(LAPIC_LVT_TIMER);
     lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | LAPIC_SPURIOUS_VECTOR);
-    check(lvt & LAPIC_LVT_MASKED, "svr_disable_masks", "LVT timer %#x written unmasked while disabled",
-          lvt);
+    check(lvt & LAPIC_LVT_MASKED, "svr_disable_masks",
+          "LVT timer %#x written unmasked while disabled", lvt);
     lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 }
 
@@ -422,8 +424,8 @@ static void test_timer(void)
     irq_enable();
     ok = wait_for(&hits[VEC_TIMER][0], n + 5);
     check(ok, "timer_periodic",
-          "%u interrupts (want >= 5); current count %u then %u of 62500", hits[VEC_TIMER][0] - n, c1,
-          c2);
+          "%u interrupts (want >= 5); current count %u then %u of 62500",
+          hits[VEC_TIMER][0] - n, c1, c2);
     check(c1 <= 62500 && c2 <= 62500 && c1 != c2, "timer_current", "current count %u then %u", c1,
           c2);
     lapic_write(LAPIC_TIMER_INITIAL, 0);
@@ -710,8 +712,9 @@ static void test_x2apic(void)
     check(ok, "x2apic_icr_self", "64-bit ICR to own ID: %u",
           hits[VEC_X2][0] - n - 1);
     wrmsr(MSR_X2APIC(LAPIC_TPR), 0x60);
-    check(rdmsr(MSR_X2APIC(LAPIC_TPR)) == 0x60 && rdmsr(MSR_X2APIC(LAPIC_PPR)) == 0x60, "x2apic_tpr",
-          "TPR %#lx PPR %#lx", rdmsr(MSR_X2APIC(LAPIC_TPR)), rdmsr(MSR_X2APIC(LAPIC_PPR)));
+    v = rdmsr(MSR_X2APIC(LAPIC_TPR));
+    ldr = rdmsr(MSR_X2APIC(LAPIC_PPR));
+    check(v == 0x60 && ldr == 0x60, "x2apic_tpr", "TPR %#lx PPR %#lx", v, ldr);
     wrmsr(MSR_X2APIC(LAPIC_TPR), 0);
     if (ncpus > 1) {
         snapshot(VEC_IPI, before);

@@ -162,9 +162,15 @@ static void write_domain(struct sw *w, const struct hl_config *c, const struct h
 
 void *dtb_build(const struct hl_config *c, size_t *size)
 {
-    int bufsize = 4096 + (int)c->nr_domains * (HL_CMDLINE_MAX + 512 + HL_MAX_VCPUS * 64) +
+    /* Generous bounds per node; libfdt refuses (NOSPACE) rather than overrun. */
+    int bufsize = 4096 + (int)c->nr_domains * (HL_CMDLINE_MAX + 1024 + HL_MAX_VCPUS * 96) +
                   (int)c->nr_pools * (HL_MAX_CPUS * 4 + 128);
-    struct sw w = { malloc((size_t)bufsize), 0 };
+    struct sw w;
+
+    for (unsigned int i = 0; i < c->nr_domains; i++)
+        bufsize += (int)c->domains[i].nr_evtchns * 128;
+    w.fdt = malloc((size_t)bufsize);
+    w.err = 0;
 
     if (!w.fdt) {
         perror("hyperlaunch");

@@ -133,7 +133,7 @@ static int run_mkrescue(const char *iso, const char *tree, const char *log)
     }
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
         FILE *f = fopen(log, "r");
-        char buf[2048];
+        char buf[2048] = "";
         size_t n = 0;
 
         fprintf(stderr, "hyperlaunch: error: grub-mkrescue failed; the end of its output:\n");

@@ -128,11 +128,15 @@ static void read_files(char **files, unsigned int n, const struct args *a, struc
 static int write_file(const char *path, const void *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
+    bool ok;
 
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f)) {
+    if (!f) {
         perror(path);
-        if (f)
-            fclose(f);
+        return -1;
+    }
+    ok = fwrite(data, 1, size, f) == size;
+    if (fclose(f) || !ok) {
+        perror(path);
         return -1;
     }
     return 0;

@@ -120,6 +120,25 @@ static void make_seeds(void)
 
 /* ---- The full walk ---------------------------------------------------------------- */
 
+/* The node's path as it is (hl_node_path makes it printable, so cannot be looked up). */
+static void raw_path(const struct fdt *f, int node, char *buf, size_t len)
+{
+    int chain[FDT_MAX_DEPTH + 1];
+    unsigned int n = 0;
+    size_t pos = 0;
+
+    for (; node > fdt_root(f) && n < ARRAY_SIZE(chain); node = fdt_parent(f, node))
+        chain[n++] = node;
+    snprintf(buf, len, "/");
+    while (n && pos < len) {
+        int w = snprintf(buf + pos, len - pos, "/%s", fdt_node_name(f, chain[--n]));
+
+        if (w < 0)
+            break;
+        pos += (size_t)w;
+    }
+}
+
 static unsigned int walk_props(const struct fdt *f, int node)
 {
     unsigned int bad = 0, i;
@@ -181,7 +200,7 @@ static unsigned int walk(const struct fdt *f)
         fdt_node_is_compatible(f, node, "xen,cpupool");
         if (name[0] && fdt_find_child(f, fdt_parent(f, node), name) < 0)
             bad++;
-        hl_node_path(f, node, path, sizeof(path));
+        raw_path(f, node, path, sizeof(path));
         if (strlen(path) < sizeof(path) - 8 && fdt_find_node(f, path) != node)
             bad++;
         bad += walk_props(f, node);

@@ -10,11 +10,10 @@
 #include <xen/fdt.h>
 #include <xen/errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int hl_main(int argc, char **argv);
+#include "../../hyperlaunch/hyperlaunch.h"
 
 static char dir[64];
 static char out_text[1 << 16], err_text[1 << 16];
@@ -52,19 +51,16 @@ static void slurp(const char *name, char *buf, size_t len)
 }
 
 /* Run hyperlaunch with these arguments (NULL-terminated) in the scratch dir; its exit status. */
-static int run(const char *arg0, ...)
+static int run_argv(const char *const *args)
 {
     char *argv[32];
     int argc = 0, status;
-    va_list ap;
     pid_t pid;
     char path[128];
 
     argv[argc++] = "hyperlaunch";
-    va_start(ap, arg0);
-    for (const char *a = arg0; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
+    for (; *args && argc < 31; args++)
+        argv[argc++] = (char *)*args;
     argv[argc] = NULL;
     snprintf(path, sizeof(path), "%s/out.dtb", dir);
     unlink(path);
@@ -91,6 +87,8 @@ static int run(const char *arg0, ...)
 }
 
 /* Validate the blob with the hypervisor's reader. */
+#define run(...) run_argv((const char *const[]){ __VA_ARGS__, NULL })
+
 static bool read_blob(void)
 {
     const char *why;
@@ -178,7 +176,7 @@ static void test_two_domains(void)
     put("cpuid.elf", "k");
     put("initrd.img", "r");
     put("msr.elf", "k");
-    CHECK_EQ(run("-o", "out.dtb", "cpuid.cfg", "msr.cfg", NULL), 0);
+    CHECK_EQ(run("-o", "out.dtb", "cpuid.cfg", "msr.cfg"), 0);
     CHECK(err_text[0] == 0, "no messages, got: %s", err_text);
     CHECK(read_blob(), "the blob is valid: %s", err_text);
     if (!blob_ok)
@@ -263,7 +261,7 @@ static void test_pools_pinning_evtchns(void)
     put("worker.cfg", worker_cfg);
     put("fast.cfg", fast_pool);
     CHECK_EQ(run("--nr-cpus", "8", "-o", "out.dtb", "--pool", "slow:credit:6-7", "ctl.cfg",
-                 "worker.cfg", "fast.cfg", NULL), 0);
+                 "worker.cfg", "fast.cfg"), 0);
     CHECK(read_blob(), "the blob is valid: %s", err_text);
     if (!blob_ok)
         return;
@@ -319,15 +317,106 @@ static void test_grub_and_print(void)
     put("cpuid.cfg", cpuid_cfg);
     put("msr.cfg", msr_cfg);
     CHECK_EQ(run("-o", "out.dtb", "--grub", "-", "--boot-dir", "/mnt", "--xen-args",
-                 "console=com1 a'b'c", "cpuid.cfg", "msr.cfg", NULL), 0);
+                 "console=com1 a'b'c", "cpuid.cfg", "msr.cfg"), 0);
     CHECK(!strcmp(out_text, want), "grub entry:\n%s\nexpected:\n%s", out_text, want);
-    CHECK_EQ(run("--print", "--list-modules", "cpuid.cfg", "msr.cfg", NULL), 0);
+    CHECK_EQ(run("--print", "--list-modules", "cpuid.cfg", "msr.cfg"), 0);
     CHECK(strstr(out_text, "domain cpuid (cpuid.cfg)\n  domid         1\n"), "%s", out_text);
     CHECK(strstr(out_text, "  memory        64 MiB, max 96 MiB\n"), "print memory");
     CHECK(strstr(out_text, "1\tcpuid.elf\troot=/dev/ram0 console=hvc0 x=\"y\"\n"),
           "module list");
     CHECK(strstr(out_text, "2\tinitrd.img\t\n3\tmsr.elf\ta b  c\n"), "module list");
     CHECK(blob == NULL, "no -o: no blob written");
+}
+
+/* CRLF line ends, ';' between settings, '#' inside strings, a list over lines, no final newline. */
+static void test_grammar(void)
+{
+    int d, v;
+
+    put("g.cfg", "name = 'g' # the name\r\nmemory = 16 ;kernel=\"k\" ; vcpus=2\r\n"
+                 "cpus = [ \"0\" , \r\n  \"1-2,^2\" # vCPU1\r\n ]\r\n;;\n"
+                 "extra=\"x # y\\x41\\'\" ; root = '/dev/\"q\"'");
+    CHECK_EQ(run("-o", "out.dtb", "g.cfg"), 0);
+    CHECK(read_blob(), "the blob is valid: %s", err_text);
+    if (!blob_ok)
+        return;
+    d = domain_node("g");
+    CHECK_EQ(u32(d, "cpus"), 2);
+    CHECK_STR(str(fdt_find_child(&F, d, "kernel"), "bootargs"), "root=/dev/\"q\" x # yA'");
+    v = fdt_find_child(&F, d, "vcpu1");
+    CHECK_STR(str(v, "hard-affinity"), "1");
+    v = fdt_find_child(&F, d, "vcpu0");
+    CHECK_STR(str(v, "hard-affinity"), "0");
+}
+
+/*
+ * Fixed-seed mutations of good files through the parser and the domain
+ * reader, in this process (AddressSanitizer watches): nothing may crash,
+ * and every refusal must have printed an error.
+ */
+static void test_fuzz(void)
+{
+    static const char *const seeds[] = { cpuid_cfg, msr_cfg, ctl_cfg, worker_cfg, fast_pool };
+    static const char alphabet[] = "\"'[],;#=\\\n 0x9-^aZ_";
+    struct hl_options o = { 8 };
+    unsigned int seed = 12345, refused = 0, silent = 0, n = 4000;
+    int saved = dup(2), null = open("/dev/null", O_WRONLY);
+    char text[1024];
+
+    fflush(stderr);
+    dup2(null, 2);
+    for (unsigned int i = 0; i < n; i++) {
+        const char *src = seeds[i % 5];
+        size_t len = strlen(src);
+        struct hl_file f;
+        unsigned int before;
+
+        memcpy(text, src, len + 1);
+        for (unsigned int m = 0; m < 1 + (i % 4); m++) {
+            seed = seed * 1103515245 + 12345;
+            size_t at = (seed >> 8) % len;
+            char c = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+
+            if ((seed >> 4) % 3 == 0 && len > 1) {     /* delete */
+                memmove(text + at, text + at + 1, len - at);
+                len--;
+            } else if ((seed >> 4) % 3 == 1 && len + 1 < sizeof(text)) {   /* insert */
+                memmove(text + at + 1, text + at, len - at + 1);
+                text[at] = c;
+                len++;
+            } else {
+                text[at] = c;
+            }
+        }
+        before = hl_nr_errors;
+        if (xlcfg_parse("fuzz.cfg", text, &f)) {
+            refused++;
+            silent += hl_nr_errors == before;
+        } else if (domain_file_is_pool(&f)) {
+            struct hl_pool p;
+
+            if (pool_from_file(&f, &o, &p)) {
+                refused++;
+                silent += hl_nr_errors == before;
+            }
+        } else {
+            struct hl_domain *d = calloc(1, sizeof(*d));
+
+            if (domain_from_file(&f, &o, d)) {
+                refused++;
+                silent += hl_nr_errors == before;
+            }
+            domain_free(d);
+            free(d);
+        }
+        xlcfg_free(&f);
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(null);
+    CHECK(refused > n / 4 && refused < n, "mutations refused: %u of %u", refused, n);
+    CHECK_EQ(silent, 0);
 }
 
 /* The ISO holds the same entry (GRUB's grub.cfg is stored as it is in ISO 9660). */
@@ -351,7 +440,7 @@ static void test_iso(void)
     put("initrd.img", "r");
     put("msr.elf", "k");
     CHECK_EQ(run("--iso", "t.iso", "--xen", "xen.gz", "--xen-args", "console=com1",
-                 "cpuid.cfg", "msr.cfg", NULL), 0);
+                 "cpuid.cfg", "msr.cfg"), 0);
     snprintf(path, sizeof(path), "%s/t.iso", dir);
     iso = test_read_file(path, &len);
     CHECK(iso && len > (1 << 20), "an ISO was written (%zu bytes): %s", iso ? len : 0,
@@ -359,7 +448,7 @@ static void test_iso(void)
     CHECK(iso && memmem(iso, len, want, sizeof(want) - 1), "its grub.cfg has the modules");
     CHECK(iso && memmem(iso, len, "multiboot2 /boot/xen.gz console=com1", 36), "and xen");
     free(iso);
-    CHECK_EQ(run("--iso", "t.iso", "--xen", "nope.gz", "cpuid.cfg", NULL), 2);
+    CHECK_EQ(run("--iso", "t.iso", "--xen", "nope.gz", "cpuid.cfg"), 2);
     CHECK(strstr(err_text, "cannot read nope.gz"), "%s", err_text);
 }
 
@@ -367,7 +456,7 @@ static void test_warnings(void)
 {
     put("w.cfg", "name='w'\nmemory=16\nkernel='missing.elf'\nbuilder = 'hvm'\n"
                  "cmdline='c'\nextra='e'\n");
-    CHECK_EQ(run("-o", "out.dtb", "w.cfg", NULL), 0);
+    CHECK_EQ(run("-o", "out.dtb", "w.cfg"), 0);
     CHECK(strstr(err_text, "w.cfg:4:1: warning: builder is not a setting"), "%s", err_text);
     CHECK(strstr(err_text, "w.cfg:6:1: warning: extra is ignored when cmdline is set"),
           "%s", err_text);
@@ -444,7 +533,7 @@ static void test_bad_files(void)
         const struct bad *b = &bad_files[i];
 
         put("e.cfg", b->text);
-        CHECK_EQ(run("-o", "out.dtb", "e.cfg", NULL), 1);
+        CHECK_EQ(run("-o", "out.dtb", "e.cfg"), 1);
         CHECK(strstr(err_text, b->message), "file:\n%s\nexpected: %s\ngot: %s", b->text,
               b->message, err_text);
         CHECK(strstr(err_text, "nothing written"), "says nothing was written");
@@ -457,7 +546,7 @@ static void test_bad_combinations(void)
 {
     put("a.cfg", "name='a'\nmemory=16\nkernel='k'\ncontrol=1\ndomid=3\n");
     put("b.cfg", "name='a'\nmemory=16\nkernel='k'\ncontrol=1\ndomid=3\n");
-    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg"), 1);
     CHECK(strstr(err_text, "b.cfg:1:6: error: name: \"a\" is already the name of the domain "
                  "in a.cfg"), "%s", err_text);
     CHECK(strstr(err_text, "b.cfg:4:9: error: control: at most one control domain"), "control");
@@ -467,30 +556,30 @@ static void test_bad_combinations(void)
 
     put("b.cfg", "name='b'\nmemory=16\nkernel='k'\nvcpus=2\ncpus='0-2'\n");
     put("p.cfg", "name='p'\ncpus='2-3'\n");
-    CHECK_EQ(run("-o", "out.dtb", "--pool", "q:credit:3-4", "a.cfg", "b.cfg", "p.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "--pool", "q:credit:3-4", "a.cfg", "b.cfg", "p.cfg"), 1);
     CHECK(strstr(err_text, "p.cfg: error: pool \"p\" shares CPUs with pool \"q\""), "%s",
           err_text);
     CHECK(strstr(err_text, "b.cfg:5:6: error: cpus: vCPU 0 is pinned to 0-2, which includes "
                  "CPUs of pool \"p\""), "%s", err_text);
 
     put("b.cfg", "name='b'\nmemory=16\nkernel='k'\npool='p'\ncpus='1-2'\n");
-    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg", "p.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg", "p.cfg"), 1);
     CHECK(strstr(err_text, "b.cfg:5:6: error: cpus: vCPU 0 is pinned to 1-2, outside pool "
                  "\"p\" (2-3)"), "%s", err_text);
 
     put("b.cfg", "name='b'\nmemory=16\nkernel='k'\nevtchn=['port=5,peer=a,peer-port=6']\n");
     put("c.cfg", "name='c'\nmemory=16\nkernel='k'\nevtchn=['port=7,peer=a,peer-port=6']\n");
-    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg", "c.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "a.cfg", "b.cfg", "c.cfg"), 1);
     CHECK(strstr(err_text, "c.cfg:4:9: error: evtchn: port 6 of a is already the end of "
                  "another channel (to b port 5, b.cfg:4)"), "%s", err_text);
 
-    CHECK_EQ(run("-o", "out.dtb", "--pool", "x:credit", "a.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "--pool", "x:credit", "a.cfg"), 1);
     CHECK(strstr(err_text, "--pool: error: expected NAME:SCHED:CPUS"), "%s", err_text);
-    CHECK_EQ(run("-o", "out.dtb", "missing.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "missing.cfg"), 1);
     CHECK(strstr(err_text, "missing.cfg: error: cannot open"), "%s", err_text);
-    CHECK_EQ(run("-o", "out.dtb", "p.cfg", NULL), 1);
+    CHECK_EQ(run("-o", "out.dtb", "p.cfg"), 1);
     CHECK(strstr(err_text, "error: no domain file given"), "%s", err_text);
-    CHECK_EQ(run("--bogus", "a.cfg", NULL), 1);
+    CHECK_EQ(run("--bogus", "a.cfg"), 1);
     CHECK(strstr(err_text, "usage: hyperlaunch"), "usage on a bad option");
 }
 
@@ -501,9 +590,11 @@ int main(void)
         { "hyperlaunch_tool: pools, pinning, event channels", test_pools_pinning_evtchns },
         { "hyperlaunch_tool: GRUB entry, --print, --list-modules", test_grub_and_print },
         { "hyperlaunch_tool: warnings", test_warnings },
+        { "hyperlaunch_tool: xl.cfg grammar", test_grammar },
         { "hyperlaunch_tool: bootable ISO", test_iso },
         { "hyperlaunch_tool: bad files", test_bad_files },
         { "hyperlaunch_tool: bad combinations", test_bad_combinations },
+        { "hyperlaunch_tool: mutated files", test_fuzz },
     };
     char cmd[96];
     int rc;

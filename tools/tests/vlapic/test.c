@@ -149,7 +149,8 @@ static void test_destinations(void)
     CHECK_EQ(vlapic_x2apic_ldr(6), 0x00000040);
     CHECK_EQ(vlapic_x2apic_ldr(0x23), 0x00020008);
     CHECK(vlapic_match_logical(vlapic_x2apic_ldr(0x23), 0, 0x00020018, true), "x2APIC cluster");
-    CHECK(!vlapic_match_logical(vlapic_x2apic_ldr(0x23), 0, 0x00010008, true), "x2APIC other cluster");
+    CHECK(!vlapic_match_logical(vlapic_x2apic_ldr(0x23), 0, 0x00010008, true),
+          "x2APIC other cluster");
     CHECK(vlapic_match_logical(vlapic_x2apic_ldr(0x23), 0, 0xffffffffU, true), "x2APIC broadcast");
 }
 
@@ -167,7 +168,8 @@ static void test_x2apic_map(void)
     unsigned int i;
 
     for (i = 0; i < ARRAY_SIZE(map); i++) {
-        int rd = vlapic_x2apic_offset(map[i].msr, false), wr = vlapic_x2apic_offset(map[i].msr, true);
+        int rd = vlapic_x2apic_offset(map[i].msr, false);
+        int wr = vlapic_x2apic_offset(map[i].msr, true);
 
         CHECK(rd == map[i].rd && wr == map[i].wr, "MSR %#x: read %d write %d, want %d %d",
               map[i].msr, rd, wr, map[i].rd, map[i].wr);

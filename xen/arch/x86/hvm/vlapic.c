@@ -181,7 +181,8 @@ static void timer_load(struct vcpu *v)
 
     spin_lock_irqsave(&l->lock, flags);
     stop_timer(&l->timer);
-    l->timer_period = vlapic_timer_ns(REG(v, LAPIC_TMICT), vlapic_timer_divisor(REG(v, LAPIC_TDCR)));
+    l->timer_period = vlapic_timer_ns(REG(v, LAPIC_TMICT),
+                                      vlapic_timer_divisor(REG(v, LAPIC_TDCR)));
     if (timer_mode(v) == LAPIC_TIMER_PERIODIC && l->timer_period && l->timer_period < MIN_PERIOD_NS)
         l->timer_period = MIN_PERIOD_NS;
     l->timer_start = NOW();
@@ -205,12 +206,16 @@ static void timer_stop(struct vcpu *v)
 static uint32_t timer_current(struct vcpu *v)
 {
     struct vlapic *l = vl(v);
-    uint32_t mode = timer_mode(v);
+    uint32_t mode = timer_mode(v), count = 0;
+    unsigned long flags;
 
-    if (mode == LAPIC_TIMER_TSC_DEADLINE || !l->timer_period)
-        return 0;
-    return vlapic_timer_current(REG(v, LAPIC_TMICT), vlapic_timer_divisor(REG(v, LAPIC_TDCR)),
-                                (uint64_t)(NOW() - l->timer_start), mode == LAPIC_TIMER_PERIODIC);
+    spin_lock_irqsave(&l->lock, flags);
+    if (mode != LAPIC_TIMER_TSC_DEADLINE && l->timer_period)
+        count = vlapic_timer_current(REG(v, LAPIC_TMICT), vlapic_timer_divisor(REG(v, LAPIC_TDCR)),
+                                     (uint64_t)(NOW() - l->timer_start),
+                                     mode == LAPIC_TIMER_PERIODIC);
+    spin_unlock_irqrestore(&l->lock, flags);
+    return count;
 }
 
 /*
@@ -268,7 +273,8 @@ static void lvtt_write(struct vcpu *v, uint32_t val)
 
 /* ---------------------------------------------------------------- IPIs */
 
-static bool ipi_matches(struct vcpu *src, struct vcpu *dst, const struct vlapic_icr *icr, bool x2)
+static bool ipi_matches(const struct vcpu *src, struct vcpu *dst, const struct vlapic_icr *icr,
+                        bool x2)
 {
     switch (icr->shorthand) {
     case LAPIC_SH_SELF:
@@ -281,11 +287,12 @@ static bool ipi_matches(struct vcpu *src, struct vcpu *dst, const struct vlapic_
         break;
     }
     if (!icr->logical)
-        return vlapic_match_physical(x2 ? apic_id_of(dst) : REG(dst, LAPIC_ID) >> 24, icr->dest, x2);
+        return vlapic_match_physical(x2 ? apic_id_of(dst) : REG(dst, LAPIC_ID) >> 24, icr->dest,
+                                     x2);
     return vlapic_match_logical(REG(dst, LAPIC_LDR), REG(dst, LAPIC_DFR), icr->dest, x2);
 }
 
-static void ipi_deliver(struct vcpu *src, struct vcpu *dst, const struct vlapic_icr *icr)
+static void ipi_deliver(const struct vcpu *src, struct vcpu *dst, const struct vlapic_icr *icr)
 {
     switch (icr->mode) {
     case LAPIC_DM_FIXED:
@@ -389,7 +396,9 @@ void vlapic_reset(struct vcpu *v)
 
 bool vlapic_handle_init(struct vcpu *v)
 {
-    if (!__atomic_exchange_n(&vl(v)->init_pending, false, __ATOMIC_SEQ_CST))
+    /* A plain load first: this runs before every VM entry. */
+    if (!ACCESS_ONCE(vl(v)->init_pending) ||
+        !__atomic_exchange_n(&vl(v)->init_pending, false, __ATOMIC_SEQ_CST))
         return false;
     vlapic_reset(v);
     v->hvm.event_pending = false;

@@ -46,7 +46,7 @@
 #define LAPIC_SELF_IPI   0x3f0       /* x2APIC only */
 #define LAPIC_REGS_END   0x400
 
-/* Version register: integrated APIC (0x14), max LVT entry 5 (six LVTs, no CMCI), no directed EOI. */
+/* Version: integrated APIC (0x14), max LVT entry 5 (six LVTs, no CMCI), no directed EOI. */
 #define VLAPIC_VERSION  (0x14u | (5u << 16))
 
 #define LAPIC_SVR_ENABLE     (1u << 8)
@@ -149,13 +149,13 @@ int vlapic_x2apic_offset(uint32_t msr, bool write);
 /* Writable bits of a register (0 for read-only ones); x2apic: SELF_IPI, no DFR. */
 uint32_t vlapic_write_mask(unsigned int offset, bool x2apic);
 
-/* IA32_APIC_BASE: may the guest move from `cur` to `val`? (mode rules, reserved bits, no relocation) */
+/* IA32_APIC_BASE: may the guest go from `cur` to `val`? (modes, reserved bits, no relocation) */
 bool vlapic_base_write_ok(uint64_t cur, uint64_t val);
 
 /* ---------------------------------------------- per-vCPU state (vlapic.c) */
 
 struct vlapic {
-    uint32_t regs[VLAPIC_NR_REGS];  /* the register file as the guest sees it (TMCCT, PPR computed) */
+    uint32_t regs[VLAPIC_NR_REGS];  /* register file (TMCCT and PPR are computed on read) */
     uint64_t base_msr;              /* IA32_APIC_BASE */
     uint64_t tsc_deadline;          /* IA32_TSC_DEADLINE, 0 = disarmed */
     uint32_t esr_pending;           /* errors since the last ESR write */

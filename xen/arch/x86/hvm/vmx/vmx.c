@@ -25,6 +25,9 @@
 #include <xen/spinlock.h>
 
 #define X86_CR0_NE 0x00000020UL
+#define X86_CR0_EM 0x00000004UL
+#define X86_CR0_TS 0x00000008UL
+#define X86_CR4_OSFXSR 0x00000200UL
 #define X86_CR4_VMXE 0x00002000UL
 #define X86_EFLAGS_IF 0x00000200UL
 #define EFER_LMA (1UL << 10)
@@ -211,6 +214,13 @@ static int vmx_cpu_up(unsigned int cpu)
 
     if (per_cpu(vmxon_ma, cpu))
         return 0;
+    /*
+     * Guests' x87/SSE state is switched with FXSAVE/FXRSTOR (vcpu_run.c):
+     * without CR4.OSFXSR those leave the XMM registers out, and one
+     * guest would see another's.
+     */
+    write_cr4(read_cr4() | X86_CR4_OSFXSR);
+    write_cr0(read_cr0() & ~(X86_CR0_TS | X86_CR0_EM));
     hvm_xstate_cpu_up();
     if (!vmx_feature_control_ok()) {
         printk(XENLOG_ERR "VMX: CPU%u: VMXON disabled by IA32_FEATURE_CONTROL\n", cpu);
