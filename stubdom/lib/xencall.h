@@ -77,6 +77,7 @@ struct xen_feature_info {
 #define XENMEM_memory_map 9
 #define XENMEM_machine_memory_map 10
 #define XENMEM_maximum_gpfn 14
+#define XENMEM_remove_from_physmap 15
 #define XENMEM_get_sharing_freed_pages 18
 #define XENMEMF_populate_on_demand (1u << 16)
 #define XENMAPSPACE_shared_info 0
@@ -96,6 +97,10 @@ struct xen_add_to_physmap {
     uint16_t size;
     uint32_t space;
     uint64_t idx;
+    uint64_t gpfn;
+};
+struct xen_remove_from_physmap {
+    uint16_t domid;
     uint64_t gpfn;
 };
 struct xen_memory_map {
@@ -172,6 +177,7 @@ struct xen_hvm_evtchn_upcall_vector {
 _Static_assert(sizeof(struct xen_memory_reservation) == 32, "reservation layout");
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "add_to_physmap layout");
 _Static_assert(sizeof(struct xen_memory_map) == 16, "memory_map layout");
+_Static_assert(sizeof(struct xen_remove_from_physmap) == 16, "remove_from_physmap layout");
 _Static_assert(sizeof(struct e820entry) == 20, "e820 layout");
 _Static_assert(sizeof(struct gnttab_setup_table) == 24, "setup_table layout");
 _Static_assert(sizeof(struct gnttab_query_size) == 16, "query_size layout");

@@ -357,6 +357,30 @@ static void test_populate(void)
           before);
 }
 
+/* Punch a hole into RAM, then fill it again. */
+static void test_remove_from_physmap(void)
+{
+    uint64_t page = pick_ram(PAGE_SIZE), gfn = page >> 12;
+    struct xen_remove_from_physmap x = {DOMID_SELF, gfn};
+    long before = cur_pages(), rc;
+
+    if (!page) {
+        fail("remove_from_physmap", "no free RAM page");
+        return;
+    }
+    rc = memop(XENMEM_remove_from_physmap, &x);
+    check(rc == 0 && cur_pages() == before - 1, "remove_from_physmap", "rc %ld, pages %ld -> %ld",
+          rc, before, cur_pages());
+    expect("remove_from_physmap_hole", memop(XENMEM_remove_from_physmap, &x), -XEN_ENOENT);
+    expect("remove_from_physmap_refill",
+           reservation(XENMEM_populate_physmap, &gfn, 1, 0, DOMID_SELF), 1);
+    *(volatile uint64_t *)(uintptr_t)page = 0x5678;
+    check(*(volatile uint64_t *)(uintptr_t)page == 0x5678 && cur_pages() == before,
+          "remove_from_physmap_touch", "refilled page works, pages %ld", cur_pages());
+    x.domid = NO_DOMAIN;
+    expect("remove_from_physmap_no_domain", memop(XENMEM_remove_from_physmap, &x), -XEN_ESRCH);
+}
+
 /* Arguments a hostile guest might pass: nothing done, nothing broken. */
 static void test_reservation_hostile(void)
 {
@@ -630,6 +654,56 @@ static void test_physdev(void)
     expect("physdev_bad", xencall2(__HYPERVISOR_physdev_op, 1000, 0), -XEN_ENOSYS);
 }
 
+/* "peer=N" on the command line: domain N exists (a Hyperlaunch case sets it), else -1. */
+static int peer_domain(const struct hvm_start_info *si)
+{
+    const char *c = si && si->cmdline_paddr ? (const char *)(uintptr_t)si->cmdline_paddr : "";
+    int n = -1;
+
+    for (; *c; c++) {
+        if ((c[0] != 'p' || c[1] != 'e' || c[2] != 'e' || c[3] != 'r' || c[4] != '=') ||
+            c[5] < '0' || c[5] > '9')
+            continue;
+        for (c += 5, n = 0; *c >= '0' && *c <= '9'; c++)
+            n = n * 10 + (*c - '0');
+        break;
+    }
+    return n;
+}
+
+/* Another domain: a privileged caller may look at it, others get -EPERM. */
+static void test_peer(uint16_t peer)
+{
+    struct gnttab_query_size q = {peer, 0, 0, 0};
+    uint64_t v = 1;
+    long rc = memop(XENMEM_current_reservation, &peer);
+
+    info("peer domain %u", peer);
+    if (privileged) {
+        check(rc > 0, "peer_reservation", "current_reservation(d%u) = %ld", peer, rc);
+        rc = hvm_param(false, peer, HVM_PARAM_STORE_PFN, &v);
+        check(rc == 0 && v == 0, "peer_param", "get_param(d%u, STORE_PFN): rc %ld value %#lx",
+              peer, rc, v);
+        rc = gnttab(GNTTABOP_query_size, &q, 1);
+        check(rc == 0 && q.status == GNTST_okay && q.max_nr_frames == 64, "peer_gnttab",
+              "query_size(d%u): rc %ld status %d", peer, rc, q.status);
+        return;
+    }
+    expect("peer_reservation", rc, -XEN_EPERM);
+    expect("peer_param", hvm_param(false, peer, HVM_PARAM_STORE_PFN, &v), -XEN_EPERM);
+    expect("peer_set_param", hvm_param(true, peer, HVM_PARAM_CALLBACK_IRQ, &v), -XEN_EPERM);
+    rc = gnttab(GNTTABOP_query_size, &q, 1);
+    check(rc == 0 && q.status == -8, "peer_gnttab",
+          "query_size(d%u): rc %ld status %d (want GNTST_permission_denied, -8)", peer, rc,
+          q.status);
+    expect("peer_physmap", add_to_physmap(peer, XENMAPSPACE_shared_info, 0, 0x7000), -XEN_EPERM);
+    {
+        uint64_t gfn = 2 * GiB >> 12;
+
+        expect("peer_populate", reservation(XENMEM_populate_physmap, &gfn, 1, 0, peer), 0);
+    }
+}
+
 void test_main(void)
 {
     const struct hvm_start_info *si = start_info();
@@ -646,12 +720,15 @@ void test_main(void)
         check(privileged == !!(si->flags & SIF_PRIVILEGED), "privilege_consistent",
               "console_io says %s, SIF_PRIVILEGED is %s", privileged ? "privileged" : "not",
               si->flags & SIF_PRIVILEGED ? "set" : "clear");
+    if (peer_domain(si) >= 0)
+        test_peer((uint16_t)peer_domain(si));
     test_version();
     test_vm_assist();
     test_memory_map();
     test_reservation_queries();
     test_reservation_hostile();
     test_populate();
+    test_remove_from_physmap();
     test_shared_info();
     test_grant_table();
     test_hvm_op();

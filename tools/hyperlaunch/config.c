@@ -70,6 +70,9 @@ static void check_pools(struct hl_config *c, const struct hl_options *o)
         struct hl_pool *p = &c->pools[i];
 
         p->phandle = i + 1;
+        if (!strcmp(p->name, HL_BOOT_POOL))
+            hl_error(&p->pos, "pool \"%s\" is the boot pool: it has the CPUs no other pool "
+                     "takes and cannot be defined", p->name);
         for (unsigned int j = 0; j < i; j++) {
             if (!strcmp(c->pools[j].name, p->name))
                 hl_error(&p->pos, "pool \"%s\" is defined twice", p->name);
@@ -118,7 +121,7 @@ static void check_domain_cpus(struct hl_config *c, const struct hl_options *o)
         for (unsigned int j = 0; d->pool && j < c->nr_pools; j++)
             if (!strcmp(c->pools[j].name, d->pool))
                 d->pool_idx = (int)j;
-        if (d->pool && d->pool_idx < 0) {
+        if (d->pool && d->pool_idx < 0 && strcmp(d->pool, HL_BOOT_POOL)) {
             hl_error(&d->pool_pos, "pool: expected the name of a pool given in a cpupool "
                      "file or with --pool, found \"%s\"", d->pool);
             continue;

@@ -335,6 +335,10 @@ static int parse_evtchn(const struct hl_value *v, struct hl_evtchn *e)
     }
     rc = 0;
 out:
+    if (rc) {
+        free(e->peer);
+        e->peer = NULL;
+    }
     free(copy);
     return rc;
 }

@@ -24,6 +24,7 @@
 #define HL_MAX_DOMID    0x7FEFU /* below DOMID_FIRST_RESERVED */
 #define HL_MAX_PORT     4095U   /* 2-level event channel ABI, 64-bit guests */
 #define HL_CMDLINE_MAX  1024    /* MAX_CMDLINE: module line (path + args) */
+#define HL_BOOT_POOL    "Pool-0" /* xl's name for the default pool */
 
 /* Where something was written: file:line:column (1-based). */
 struct hl_pos {

@@ -262,9 +262,9 @@ static int scan_list(struct scan *s, struct hl_value *v)
             }
         }
         memset(&v->items[v->nr_items], 0, sizeof(*v->items));
-        if (scan_atom(s, &v->items[v->nr_items]))
+        v->nr_items++;                  /* counted even if bad: freed with the rest */
+        if (scan_atom(s, &v->items[v->nr_items - 1]))
             return -1;
-        v->nr_items++;
         skip_space(s, true);
         if (*s->p == ',') {
             advance(s);

@@ -338,3 +338,32 @@ void classic_config(const struct boot_machine *m, uint64_t dom0_mem_bytes,
                "(VT-x or AMD-V with nested paging): the control domain cannot run\n");
     }
 }
+
+/*
+ * Early boot, before the command line is parsed: the "xen,config" node's
+ * bootargs of the configuration module, if there is one and it is a valid
+ * tree.  Problems are left to hyperlaunch_parse()'s report.
+ */
+void hyperlaunch_xen_bootargs(const struct boot_module *mods, unsigned int nr_mods, char *buf,
+                              size_t len)
+{
+    int idx = hyperlaunch_find_config(mods, nr_mods);
+    const char *err, *args;
+    struct fdt fdt;
+    int parents[2], child;
+    unsigned int i;
+
+    buf[0] = '\0';
+    if (idx < 0 || fdt_check(&fdt, maddr_to_virt(mods[idx].start),
+                             (size_t)(mods[idx].end - mods[idx].start), &err))
+        return;
+    parents[1] = fdt_find_node(&fdt, "/chosen");
+    parents[0] = fdt_find_child(&fdt, parents[1], "hypervisor");
+    for (i = 0; i < ARRAY_SIZE(parents); i++)
+        fdt_for_each_child(&fdt, parents[i], child)
+            if (fdt_node_is_compatible(&fdt, child, "xen,config")) {
+                if (!fdt_prop_string(&fdt, child, "bootargs", &args) && strlen(args) < len)
+                    memcpy(buf, args, strlen(args) + 1);
+                return;
+            }
+}

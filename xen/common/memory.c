@@ -31,10 +31,36 @@
 /* Frames one reservation call may touch before it returns partial progress. */
 #define MEMOP_MAX_FRAMES_PER_CALL (1UL << 15)
 
-/* Xen's defaults for the largest extent: domU 9 (2 MiB), control domain 12. */
+/*
+ * The largest extent a reservation call takes, Xen's defaults: domU 9
+ * (2 MiB), control domain 12.  memop-max-order=<domU>[,<ctldom>] as in Xen
+ * (an empty field keeps its value; Xen's hwdom and ptdom fields are
+ * accepted and ignored: no such domains here).
+ */
 static unsigned int opt_domu_max_order = 9, opt_ctldom_max_order = 12;
-integer_param("memop-max-order-domu", opt_domu_max_order);
-integer_param("memop-max-order-ctldom", opt_ctldom_max_order);
+
+static int parse_memop_max_order(const char *s)
+{
+    unsigned int *field[] = { &opt_domu_max_order, &opt_ctldom_max_order, NULL, NULL };
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(field); i++) {
+        const char *end = s;
+        unsigned long long v = *s >= '0' && *s <= '9' ? simple_strtoull(s, &end, 10) : 0;
+
+        if (end != s && (v > MAX_PAGE_ORDER))
+            return -EINVAL;
+        if (end != s && field[i])
+            *field[i] = (unsigned int)v;
+        if (!*end)
+            return 0;
+        if (*end != ',')
+            return -EINVAL;
+        s = end + 1;
+    }
+    return -EINVAL;
+}
+custom_param("memop-max-order", parse_memop_max_order);
 
 static const struct boot_info *boot_info_ptr;
 
@@ -121,7 +147,7 @@ static int order_slot(unsigned int order)
     return order == PAGE_ORDER_4K ? 0 : order == PAGE_ORDER_2M ? 1 : order == PAGE_ORDER_1G ? 2 : -1;
 }
 
-/* A frame block the guest gave back: kept (linked through itself) for reuse. */
+/* A frame block (order 0, 9 or 18) the guest gave back: kept, linked through itself, for reuse. */
 static void park(struct domain_abi *a, mfn_t mfn, unsigned int order)
 {
     int s = order_slot(order);
@@ -134,9 +160,10 @@ static void park(struct domain_abi *a, mfn_t mfn, unsigned int order)
 static mfn_t unpark(struct domain_abi *a, unsigned int order)
 {
     int s = order_slot(order);
-    mfn_t mfn = a->parked[s];
+    mfn_t mfn = s < 0 ? INVALID_MFN : a->parked[s];
     uint64_t i;
 
+    /* Only blocks of order 0, 9 and 18 are parked. */
     if (mfn == INVALID_MFN)
         return mfn;
     a->parked[s] = *(mfn_t *)maddr_to_virt((paddr_t)mfn << PAGE_SHIFT);
@@ -227,7 +254,7 @@ static int give_back(struct domain *d, struct domain_abi *a, uint64_t gfn, uint6
         if (p2m_remove_range(&d->hvm.p2m, g, n))
             return -ENOMEM;
         /* Unscrubbed frames are parked too: unpark() zeroes whatever it hands out. */
-        if (t == p2m_ram_rw || t == p2m_ram_unscrubbed) {
+        if ((t == p2m_ram_rw || t == p2m_ram_unscrubbed) && mfn != INVALID_MFN) {
             park(a, mfn, orders[k]);
             __atomic_sub_fetch(&d->tot_pages, n, __ATOMIC_RELAXED);
         }
@@ -470,6 +497,39 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
     return rc;
 }
 
+/*
+ * Leave a hole at gpfn.  RAM there is given back like decrease_reservation
+ * does (Xen keeps such a frame allocated to the domain but unreachable);
+ * a grant frame or the shared info page is unhooked.
+ */
+static long remove_from_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct xen_remove_from_physmap x;
+    struct domain_abi *a;
+    struct domain *d;
+    p2m_type_t t;
+    int err = 0;
+    long rc;
+
+    if (hvm_cpu_mode(v) != CPU_MODE_64)
+        return -ENOSYS;
+    if (copy_from_guest(v, &x, arg, sizeof(x)))
+        return -EFAULT;
+    d = hypercall_target_domain(v, x.domid, &err);
+    if (!d)
+        return err;
+    a = domain_abi(d);
+    if (!a)
+        return -ENOMEM;
+    if (x.gpfn >= d->hvm.p2m.max_gfn)
+        return -ENOENT;
+    spin_lock(&a->lock);
+    p2m_get_entry(&d->hvm.p2m, x.gpfn, &t, NULL, NULL);
+    rc = t == p2m_invalid ? -ENOENT : clear_gfn(d, a, x.gpfn);
+    spin_unlock(&a->lock);
+    return rc;
+}
+
 /* -------------------------------------------------------- memory maps */
 
 static long memory_map(struct vcpu *v, uint64_t arg)
@@ -598,6 +658,8 @@ long do_memory_op(struct vcpu *v, const uint64_t args[5])
         return domain_stat(v, op, arg);
     case XENMEM_add_to_physmap:
         return add_to_physmap(v, arg);
+    case XENMEM_remove_from_physmap:
+        return remove_from_physmap(v, arg);
     case XENMEM_memory_map:
         return memory_map(v, arg);
     case XENMEM_machine_memory_map:

@@ -48,6 +48,7 @@ static int copy_string(struct vcpu *v, uint64_t arg, const char *s, size_t field
 {
     char buf[XEN_CAPABILITIES_INFO_LEN];
 
+    BUILD_BUG_ON(sizeof(xen_commandline_t) > sizeof(buf));
     put_str(buf, s, field);
     return copy_to_guest(v, arg, buf, field);
 }
@@ -107,15 +108,12 @@ static int platform_parameters(struct vcpu *v, uint64_t arg)
 static int commandline(struct vcpu *v, uint64_t arg)
 {
     const struct boot_info *bi = hypercall_boot_info();
-    static char buf[sizeof(xen_commandline_t)];
 
     if (!hypercall_is_privileged(v))
         return copy_to_guest(v, arg, denied, sizeof(denied));
     if (!bi)
         return -ENODATA;
-    /* One static buffer is fine: the command line never changes. */
-    put_str(buf, bi->cmdline, sizeof(buf));
-    return copy_to_guest(v, arg, buf, sizeof(buf));
+    return copy_string(v, arg, bi->cmdline, sizeof(xen_commandline_t));
 }
 
 /* No build id is linked in: Xen's answer for that is -ENODATA. */

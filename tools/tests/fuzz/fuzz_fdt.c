@@ -13,7 +13,6 @@
 #include "test.h"
 #include "fuzz.h"
 #include "../hyperlaunch/hl_blob.h"
-#include "../../../xen/common/hyperlaunch.h"
 #include <xen/fdt.h>
 #include <xen/errno.h>
 #include <libfdt.h>

@@ -86,7 +86,7 @@ static void test_fdt_bytes(void)
     double t0 = now();
 
     fuzz_seed(0x5eed0001);
-    CHECK_EQ(fuzz_fdt_bytes(fuzz_iterations(20000), &st), 0);
+    CHECK_EQ(fuzz_fdt_bytes(fuzz_iterations(15000), &st), 0);
     report("fdt bytes", &st, t0);
     /* The mutator must not be so blunt that nothing gets through. */
     CHECK(st.accepted > st.runs / 20, "only %u of %u blobs accepted", st.accepted, st.runs);
@@ -99,7 +99,7 @@ static void test_fdt_structure(void)
     double t0 = now();
 
     fuzz_seed(0x5eed0002);
-    CHECK_EQ(fuzz_fdt_structure(fuzz_iterations(10000), &st), 0);
+    CHECK_EQ(fuzz_fdt_structure(fuzz_iterations(8000), &st), 0);
     report("fdt structure", &st, t0);
     /* libfdt lets duplicate or reserved phandles through; fdt_check does not. */
     CHECK(st.accepted > st.runs * 8 / 10, "%u of %u edited blobs rejected", st.runs - st.accepted,

@@ -5,6 +5,7 @@
  * scheduler and domains.
  */
 #include <xen/lib.h>
+#include <xen/bootdomain.h>
 #include <xen/bootinfo.h>
 #include <xen/console.h>
 #include <xen/delay.h>
@@ -83,6 +84,8 @@ static void dump_memory(unsigned char key)
     domain_memory_report_all();
 }
 
+static char config_bootargs[MAX_CMDLINE];
+
 void start_xen(uint32_t magic, uint32_t mbi_pa)
 {
     paddr_t top = GB(4), ram_top = 0;
@@ -96,12 +99,17 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
         panic("not started by a multiboot2 boot loader (magic %#x)", magic);
     parse_boot_info(mbi_pa);
 
-    problems = cmdline_parse(boot_info.cmdline);
+    /* The boot loader's command line, then a Hyperlaunch configuration's own options. */
+    hyperlaunch_xen_bootargs(boot_info.modules, boot_info.nr_modules, config_bootargs,
+                             sizeof(config_bootargs));
+    problems = cmdline_parse(boot_info.cmdline) + cmdline_parse(config_bootargs);
     console_init();
     print_banner();
     if (problems)
         printk(XENLOG_WARNING "Command line: %u problem(s), see above; going on\n", problems);
     bootinfo_print(&boot_info);
+    if (config_bootargs[0])
+        printk("Command line from the Hyperlaunch configuration: %s\n", config_bootargs);
 
     /* What the page allocator must never hand out. */
     boot_reserve(XEN_PHYS_START, __pa_image(_end), "hypervisor image");

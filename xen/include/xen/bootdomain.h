@@ -127,6 +127,14 @@ int hyperlaunch_parse(const void *blob, size_t size, int config_module,
                       const struct boot_machine *m, struct boot_config *cfg);
 
 /*
+ * Early boot: the bootargs of the configuration's "xen,config" node (options
+ * for the hypervisor itself, parsed after the boot loader's command line),
+ * or "" if there is no valid configuration or no such node.
+ */
+void hyperlaunch_xen_bootargs(const struct boot_module *mods, unsigned int nr_mods, char *buf,
+                              size_t len);
+
+/*
  * The classic configuration: module 0 is the control domain's kernel (domid
  * 0, every capability, all CPUs in the boot pool), module 1 (if any) its
  * ramdisk; memory and vCPUs from dom0_mem= / dom0_max_vcpus= (given here,
