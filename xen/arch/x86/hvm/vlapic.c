@@ -532,6 +532,20 @@ void vlapic_write(struct vcpu *v, unsigned int offset, uint32_t val)
     reg_write(v, offset, val, false);
 }
 
+void vlapic_dump(struct vcpu *v)
+{
+    struct vlapic *l = vl(v);
+
+    printk("  vLAPIC %s ID %u: TPR %#x PPR %#x SVR %#x IRR %d ISR %d LVTT %#x TMICT %u%s%s%s\n",
+           !hw_enabled(v) ? "disabled" : x2apic_mode(v) ? "x2APIC" : "xAPIC", apic_id_of(v),
+           REG(v, LAPIC_TPR), vlapic_compute_ppr(l->regs), REG(v, LAPIC_SVR),
+           vlapic_highest_vector(l->regs, LAPIC_IRR), vlapic_highest_vector(l->regs, LAPIC_ISR),
+           REG(v, LAPIC_LVTT), REG(v, LAPIC_TMICT),
+           timer_is_active(&l->timer) ? ", timer armed" : "",
+           ACCESS_ONCE(l->nmi_pending) ? ", NMI pending" : "",
+           ACCESS_ONCE(l->init_pending) ? ", INIT pending" : "");
+}
+
 /* ------------------------------------------------------------- MSRs */
 
 bool vlapic_owns_msr(uint32_t msr)

@@ -212,4 +212,7 @@ void vcpu_kick(struct vcpu *v);
  */
 bool vlapic_handle_init(struct vcpu *v);
 
+/* Debug: one line of v's vLAPIC state (mode, priorities, pending vectors, timer). */
+void vlapic_dump(struct vcpu *v);
+
 #endif
