@@ -37,12 +37,14 @@ def add_args(group):
                        help="seconds one boot may take before it counts as failed")
     group.add_argument("--linux-side", choices=("both", "ours", "xen-4.17"), default="both",
                        help="measure only one side (the other shows n/a)")
+    group.add_argument("--linux-xen", default=harness.DEFAULT_XEN, metavar="PATH",
+                       help="this hypervisor's image (default xen/xen.gz)")
 
 
-def systems():
+def systems(ours):
     """(column, hypervisor image, its arguments, modules) for each side."""
     return [
-        ("ours", harness.DEFAULT_XEN, XEN_ARGS,
+        ("ours", os.path.abspath(ours), XEN_ARGS,
          [(os.path.join(LINUX, "hl-linux-1cpu.dtb"), ""),
           (os.path.join(LINUX, "vmlinuz"), ""),
           (os.path.join(LINUX, "initrd.gz"), "")]),
@@ -119,7 +121,7 @@ def run(args):
         kernel = ["?"]
     timeout = args.linux_timeout * args.timeout_factor
     cells = {}
-    for name, xen, xen_args, modules in systems():
+    for name, xen, xen_args, modules in systems(args.linux_xen):
         if args.linux_side in ("both", name):
             cells[name] = measure(name, xen, xen_args, modules, args.runs, timeout)
         else:

@@ -321,9 +321,8 @@ void classic_config(const struct boot_machine *m, uint64_t dom0_mem_bytes,
     if (mem > m->ram_bytes)
         mem = m->ram_bytes;
     bd->mem_kib = mem >> 10;
+    /* As in Xen: dom0_max_vcpus= may give more vCPUs than there are CPUs. */
     bd->nr_vcpus = dom0_vcpus ? dom0_vcpus : online;
-    if (bd->nr_vcpus > online)
-        bd->nr_vcpus = online;
     if (bd->nr_vcpus > BOOT_MAX_VCPUS)
         bd->nr_vcpus = BOOT_MAX_VCPUS;
     if (!bd->nr_vcpus)

@@ -51,6 +51,18 @@ static uint64_t dom0_mem_bytes(uint64_t avail)
     return bytes ? bytes : 1;
 }
 
+/* Xen's rule: one vCPU per CPU, raised to dom0_max_vcpus=<min> and capped at <max>. */
+static unsigned int dom0_vcpus(const struct boot_machine *m)
+{
+    unsigned int n = cpumask_weight(&m->cpus);
+
+    if (opt_dom0_max_vcpus_min > n)
+        n = opt_dom0_max_vcpus_min;
+    if (opt_dom0_max_vcpus_max && opt_dom0_max_vcpus_max < n)
+        n = opt_dom0_max_vcpus_max;
+    return n;
+}
+
 /* Pools 1.. of the configuration: created, and their CPUs taken from pool 0. */
 static int make_pools(struct boot_config *cfg)
 {
@@ -138,8 +150,7 @@ unsigned int launch_boot_domains(const struct boot_info *bi)
             goto out;
         }
     } else {
-        classic_config(&m, dom0_mem_bytes(m.ram_bytes),
-                       opt_dom0_max_vcpus_max ? opt_dom0_max_vcpus_max : 0, cfg);
+        classic_config(&m, dom0_mem_bytes(m.ram_bytes), dom0_vcpus(&m), cfg);
     }
     if (!hvm_enabled) {
         printk(XENLOG_ERR "Boot domains: no HVM support: no domain is built\n");

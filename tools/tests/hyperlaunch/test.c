@@ -966,10 +966,12 @@ static void test_classic(void)
     CHECK_EQ(d->nr_vcpus, 3);
     classic_config(&M, 256ULL << 20, 0, &cfg);
     CHECK_EQ(d->mem_kib, 256 * 1024);
-    /* Capped at what exists. */
+    /* Memory capped at what exists; vCPUs may outnumber CPUs (as in Xen), up to the limit. */
     classic_config(&M, 8ULL << 30, 100, &cfg);
     CHECK_EQ(d->mem_kib, 1ULL << 20);
-    CHECK_EQ(d->nr_vcpus, 8);
+    CHECK_EQ(d->nr_vcpus, 100);
+    classic_config(&M, 0, 1000, &cfg);
+    CHECK_EQ(d->nr_vcpus, BOOT_MAX_VCPUS);
 
     /* One module: no ramdisk; a path alone: no command line. */
     M.nr_modules = 1;

@@ -18,6 +18,9 @@
 #include <asm/hvm/support.h>
 #include <asm/hvm/strio.h>
 #include <asm/hvm/xstate.h>
+#include <asm/hvm/debugreg.h>
+#include <xen/param.h>
+#include <xen/string.h>
 
 #define X86_EFLAGS_IF (1ULL << 9)
 /* Vectors (asm/traps.h has them too, but also PFEC names that guest_walk.h defines). */
@@ -412,10 +415,66 @@ int hvm_exit_xsetbv(struct vcpu *v, struct hvm_exit *exit)
     return 0;
 }
 
+/* ------------------------------------------- exceptions (hvm_debug=) */
+
+uint32_t hvm_debug_exceptions;
+
+static const struct {
+    const char *name;
+    uint8_t vector;
+} debug_exc_names[] = {
+    {"de", 0}, {"ud", 6}, {"nm", 7}, {"ts", 10}, {"np", 11}, {"ss", 12}, {"gp", 13},
+    {"pf", 14}, {"mf", 16}, {"ac", 17}, {"xm", 19},
+};
+
+static int parse_hvm_debug(const char *s)
+{
+    int rc = 0;
+
+    while (*s) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        unsigned int i;
+
+        for (i = 0; i < ARRAY_SIZE(debug_exc_names); i++)
+            if (strlen(debug_exc_names[i].name) == len && !strncmp(s, debug_exc_names[i].name, len))
+                break;
+        if (i < ARRAY_SIZE(debug_exc_names))
+            hvm_debug_exceptions |= 1U << debug_exc_names[i].vector;
+        else
+            rc = -EINVAL;
+        s += len + (e ? 1 : 0);
+    }
+    return rc;
+}
+custom_param("hvm_debug", parse_hvm_debug);
+
+/* Vectors whose delivery pushes an error code. */
+static bool exc_has_error(uint8_t vector)
+{
+    return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21;
+}
+
+/*
+ * An intercepted guest exception (hvm_debug=, or #AC on VMX, which vmx.c
+ * reflects itself): say where it happened, the first times per vCPU, then
+ * deliver it as the CPU would have, with its error code and CR2.
+ */
+#define DEBUG_EXC_LOG_MAX 64
 int hvm_exit_exception(struct vcpu *v, struct hvm_exit *exit)
 {
-    /* Nothing intercepts exceptions yet: reflect it unchanged. */
-    hvm_inject_exception(v, exit->u.exc.vector, false, 0);
+    struct hvm_event ev = {
+        .vector = exit->u.exc.vector, .type = HVM_EVENT_HW_EXC,
+        .has_error = exc_has_error(exit->u.exc.vector), .error = exit->u.exc.error,
+        .cr2 = exit->u.exc.cr2,
+    };
+
+    if (v->hvm.nr_exits[HVM_EXIT_EXCEPTION] <= DEBUG_EXC_LOG_MAX)
+        printk(XENLOG_G_INFO "d%u v%u: exception %u at %#lx (error %#x, cr2 %#lx), delivered\n",
+               v->domain->domain_id, v->vcpu_id, ev.vector, (unsigned long)hvm_get_rip(v),
+               ev.has_error ? ev.error : 0, (unsigned long)ev.cr2);
+    v->hvm.event = ev;
+    v->hvm.event_pending = true;
     return 0;
 }
 

@@ -36,4 +36,12 @@ static inline void hvm_save_debug_regs(uint64_t dr[4], uint64_t *dr6)
         __asm__ __volatile__("mov %%db6, %0" : "=r"(*dr6));
 }
 
+/*
+ * hvm_debug=ud,gp,...: guest exceptions to intercept, log and deliver
+ * unchanged, for debugging guests (a bit per vector; exits.c parses it).
+ * Only faults, whose delivery an exit can repeat exactly: not #DB or #BP
+ * (traps that need instruction lengths), #DF or #MC.
+ */
+extern uint32_t hvm_debug_exceptions;
+
 #endif

@@ -11,6 +11,7 @@
 #include <asm/processor.h>
 #include <asm/hvm/svm/npt.h>
 #include <asm/hvm/svm/svm.h>
+#include <asm/hvm/debugreg.h>
 
 /* MSRs whose guest copies live in the VMCB (VMRUN / VMLOAD switch them): no intercept. */
 static const uint32_t msr_passthrough[] = {
@@ -92,6 +93,7 @@ void svm_vmcb_init(struct vcpu *v, struct vmcb *vmcb, const struct svm_domain *s
                             VMCB_INTC2_SKINIT | VMCB_INTC2_XSETBV;
     /* Debug registers are handed over at the first access (svm.c). */
     vmcb->intercept_dr = VMCB_INTERCEPT_DR_ALL;
+    vmcb->intercept_exc = hvm_debug_exceptions;     /* hvm_debug= */
     vmcb->iopm_base_pa = sd->iopm_pa;
     vmcb->msrpm_base_pa = sd->msrpm_pa;
     /* The guest's IF masks virtual interrupts only; host interrupts always exit. */

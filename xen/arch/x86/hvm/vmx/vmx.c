@@ -563,7 +563,7 @@ static int vmx_vcpu_initialise(struct vcpu *v)
     vmwrite(VM_ENTRY_CONTROLS, vmx_caps.entry);
     vmwrite(VIRTUAL_PROCESSOR_ID, vmx->vpid);
     vmwrite(MSR_BITMAP, virt_to_maddr(vmx->msr_bitmap));
-    vmwrite(EXCEPTION_BITMAP, 1U << VMX_EXC_AC);
+    vmwrite(EXCEPTION_BITMAP, (1U << VMX_EXC_AC) | hvm_debug_exceptions);
     vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
     vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
     vmwrite(CR3_TARGET_COUNT, 0);
