@@ -87,26 +87,50 @@ def boot_once(iso, timeout, logdir):
         tail.close()
 
 
-def measure(name, xen, xen_args, modules, runs, timeout):
-    """(cell for the median, cell with every run)."""
+def prepare(name, xen, xen_args, modules):
+    """(ISO, log directory) for one side, or (None, "n/a: why")."""
     for path in [xen] + [m[0] for m in modules]:
         if not os.path.isfile(path):
-            return "n/a: missing %s" % os.path.relpath(path, ROOT), ""
+            return None, "n/a: missing %s" % os.path.relpath(path, ROOT)
     try:
         iso = harness.build_iso(xen, xen_args, modules)
     except Exception as exc:  # noqa: BLE001 - any failure becomes a cell
-        return "n/a: ISO: %s" % exc, ""
+        return None, "n/a: ISO: %s" % exc
     logdir = os.path.join(harness.BUILD_DIR, "bench", "linux-" + name)
     os.makedirs(logdir, exist_ok=True)
-    times = []
+    return iso, logdir
+
+
+def measure(sides, runs, timeout):
+    """{name: (median cell, every-run cell)}.  The sides take turns, run by
+    run, so that a change in the host's load hits both alike."""
+    ready, times, failed = {}, {}, {}
+    for name, xen, xen_args, modules in sides:
+        iso, where = prepare(name, xen, xen_args, modules)
+        if iso:
+            ready[name] = (iso, where)
+            times[name] = []
+        else:
+            failed[name] = where
     for i in range(runs):
-        secs, why = boot_once(iso, timeout, logdir)
-        if secs is None:
-            # A side that cannot boot would fail the same way every time.
-            return "n/a: run %d: %s (log: %s)" % (i + 1, why, os.path.relpath(logdir, ROOT)), \
-                   ", ".join("%.1f" % t for t in times)
-        times.append(secs)
-    return "%.1f s" % statistics.median(times), ", ".join("%.1f" % t for t in times)
+        for name, (iso, logdir) in ready.items():
+            if name in failed:
+                continue
+            secs, why = boot_once(iso, timeout, logdir)
+            if secs is None:
+                # A side that cannot boot would fail the same way every time.
+                failed[name] = "n/a: run %d: %s (log: %s)" % (i + 1, why,
+                                                               os.path.relpath(logdir, ROOT))
+            else:
+                times[name].append(secs)
+    cells = {}
+    for name, _, _, _ in sides:
+        each = ", ".join("%.1f" % t for t in times.get(name, []))
+        if name in failed:
+            cells[name] = (failed[name], each)
+        else:
+            cells[name] = ("%.1f s" % statistics.median(times[name]), each)
+    return cells
 
 
 def run(args):
@@ -120,12 +144,12 @@ def run(args):
     except OSError:
         kernel = ["?"]
     timeout = args.linux_timeout * args.timeout_factor
-    cells = {}
-    for name, xen, xen_args, modules in systems(args.linux_xen):
-        if args.linux_side in ("both", name):
-            cells[name] = measure(name, xen, xen_args, modules, args.runs, timeout)
-        else:
-            cells[name] = ("n/a: not asked for (--linux-side)", "")
+    sides = [s for s in systems(args.linux_xen) if args.linux_side in ("both", s[0])]
+    load0 = os.getloadavg()[0]
+    cells = measure(sides, args.runs, timeout)
+    load1 = os.getloadavg()[0]
+    for name, _, _, _ in systems(args.linux_xen):
+        cells.setdefault(name, ("n/a: not asked for (--linux-side)", ""))
     return [
         ["median of %d" % args.runs, cells["ours"][0], cells["xen-4.17"][0]],
         ["each run (s)", cells["ours"][1] or "-", cells["xen-4.17"][1] or "-"],
@@ -133,4 +157,7 @@ def run(args):
         ["kernel", " ".join(kernel), " ".join(kernel)],
         ["machine", "QEMU TCG q35 SeaBIOS, -cpu %s, %d CPUs, %s" % (
             MACHINE["cpu"], MACHINE["smp"], MACHINE["memory"]), "same"],
+        # Emulation speed follows the host's load: say what it was.
+        ["host load (1 min)", "%.1f at start, %.1f at end, %d CPUs" % (
+            load0, load1, os.cpu_count() or 0), "same run (sides take turns)"],
     ]

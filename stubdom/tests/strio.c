@@ -5,7 +5,8 @@
  * with EFLAGS.DF; REP counts rCX down to 0; an address-size prefix in
  * 64-bit mode uses EDI/ECX; a REP longer than the hypervisor's batch is
  * finished by re-execution; a #PF in the middle stops the instruction with
- * rCX/rDI saying how far it got.  OUTS to port 0xE9 writes console lines
+ * rCX/rDI saying how far it got; the store sets the page's accessed and
+ * dirty bits.  OUTS to port 0xE9 writes console lines
  * that the test case looks for (this guest cannot see its own console).
  */
 #include "guest.h"
@@ -17,6 +18,8 @@ const char test_name[] = "strio";
 #define GUARD 0xa5
 #define PTE_P 1ull
 #define PTE_PS (1ull << 7)
+#define PTE_A (1ull << 5)
+#define PTE_D (1ull << 6)
 
 static uint8_t buf[2 * 4096] __aligned(4096);
 static uint8_t big[64 * 1024] __aligned(4096);
@@ -176,6 +179,24 @@ static void rep_ins_fault(void)
           vec, trap_caught.error_code, cr2, rcx, (long)(rdi - second));
 }
 
+/* The emulated store marks the page accessed and dirty, as the CPU's would. */
+static void ins_sets_dirty(void)
+{
+    uint64_t *pte = pte_of((uintptr_t)buf);
+    uint64_t rdi = (uintptr_t)buf, rcx = 4, after;
+
+    if (!pte) {
+        skip("ins_dirty", "buffer not mapped with 4 KiB pages");
+        return;
+    }
+    *pte &= ~(PTE_A | PTE_D);
+    asm volatile("invlpg (%0)" : : "r"(buf) : "memory");
+    asm volatile("rep insb" : "+D"(rdi), "+c"(rcx) : "d"(DEAD_PORT) : "memory");
+    after = *pte;
+    check((after & PTE_A) && (after & PTE_D), "ins_dirty", "PTE after REP INSB %#lx (want A, D)",
+          after);
+}
+
 void test_main(void)
 {
     rep_outsb_console();
@@ -188,4 +209,5 @@ void test_main(void)
     rep_zero_count();
     rep_long();
     rep_ins_fault();
+    ins_sets_dirty();
 }

@@ -608,8 +608,8 @@ static void test_hvm_op(void)
            xencall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, XPTR(&uv)), -XEN_ENOENT);
     irq_set_handler(0xf4, upcall_handler);
     uv.vcpu = 0;
-    expect("upcall_vector", xencall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, XPTR(&uv)),
-           0);
+    expect("upcall_vector",
+           xencall2(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, XPTR(&uv)), 0);
 
     /* With hardware paging Xen has no use for the hint and says so. */
     expect("pagetable_dying", xencall2(__HYPERVISOR_hvm_op, HVMOP_pagetable_dying, XPTR(&pd)),

@@ -109,7 +109,7 @@ static void read_files(char **files, unsigned int n, const struct args *a, struc
             xlcfg_free(&f);
             continue;
         }
-        if (domain_file_is_pool(&f)) {
+        if (file_is_pool(&f)) {
             if (c->nr_pools == HL_MAX_POOLS)
                 hl_error(&pos, "more than %d pools", HL_MAX_POOLS);
             else if (!pool_from_file(&f, &a->o, &c->pools[c->nr_pools]))

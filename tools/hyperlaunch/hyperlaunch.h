@@ -4,9 +4,10 @@
  * See docs/man/hyperlaunch.1.md and docs/man/xl.cfg.5.md.
  *
  * The stages, one file each: xlcfg.c reads the xl.cfg grammar into
- * settings; domain.c turns one file's settings into a domain or a pool;
- * config.c checks the domains against each other and numbers the boot
- * modules; dtb.c, grub.c and print.c write the outputs.
+ * settings; domain.c (or pool.c, with setting.c for typed values) turns
+ * one file's settings into a domain (or a pool); config.c checks the
+ * domains against each other and numbers the boot modules; dtb.c, grub.c
+ * and print.c write the outputs.
  */
 #ifndef HYPERLAUNCH_H
 #define HYPERLAUNCH_H
@@ -143,15 +144,34 @@ struct hl_options {
     unsigned int nr_cpus;                /* --nr-cpus, 0 = unknown */
 };
 
-/* True if the file looks like an xl cpupool file (keys of a pool only). */
-bool domain_file_is_pool(struct hl_file *f);
 int domain_from_file(struct hl_file *f, const struct hl_options *o, struct hl_domain *d);
-int pool_from_file(struct hl_file *f, const struct hl_options *o, struct hl_pool *p);
-/* "NAME:SCHED:CPUS" from --pool. */
-int pool_from_arg(const char *arg, const struct hl_options *o, struct hl_pool *p);
 /* Warn about every setting nobody read. */
 void domain_warn_unused(struct hl_file *f);
 void domain_free(struct hl_domain *d);
+
+/* ---- pool.c: xl cpupool files and --pool ---------------------------------- */
+
+/* True if the file is an xl cpupool file: only pool keys, and more than a name. */
+bool file_is_pool(struct hl_file *f);
+int pool_from_file(struct hl_file *f, const struct hl_options *o, struct hl_pool *p);
+/* "NAME:SCHED:CPUS" from --pool. */
+int pool_from_arg(const char *arg, const struct hl_options *o, struct hl_pool *p);
+
+/* ---- setting.c: typed values, errors printed at the value ------------------ */
+
+bool setting_in_list(const char *const *list, const char *s);
+const char *setting_type_name(const struct hl_value *v);
+/* A string setting; NULL if absent (an error if required) or not a string. */
+const char *setting_string(struct hl_file *f, const char *key, bool required);
+/* A number (or a string holding one, as xl allows) in [min, max]: 0, 1 if absent, -1. */
+int setting_uint(struct hl_file *f, const char *key, uint64_t min, uint64_t max,
+                 uint64_t *out);
+/* 1 to HL_NAME_LEN - 1 of [A-Za-z0-9_.-]. */
+bool setting_name_ok(const char *s);
+/* A CPU list string (see cpuset_parse) for `cpus`. */
+int setting_cpus(const struct hl_value *v, const struct hl_options *o, struct hl_cpuset *s,
+                 bool *all);
+char *hl_strdup(const char *s);             /* exits on failure */
 
 /* ---- config.c: the whole configuration ------------------------------------ */
 

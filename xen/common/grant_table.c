@@ -241,11 +241,27 @@ static long setup_table(struct vcpu *v, uint64_t uop)
     struct domain *d;
     unsigned int i;
 
-    /* frame_list is a 4-byte handle of 4-byte entries for a 32-bit caller: not translated. */
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
-    if (copy_from_guest(v, &op, uop, sizeof(op)))
+    bool compat = hvm_cpu_mode(v) != CPU_MODE_64;
+    size_t entry = compat ? sizeof(uint32_t) : sizeof(xen_pfn_t);
+
+    if (compat) {
+        /* Xen's compat layout: a 4-byte handle at offset 12, 4-byte frame numbers. */
+        struct {
+            uint16_t dom;
+            uint32_t nr_frames;
+            int16_t status;
+            uint32_t frame_list;
+        } c;
+
+        BUILD_BUG_ON(sizeof(c) != 16);
+        if (copy_from_guest(v, &c, uop, sizeof(c)))
+            return -EFAULT;
+        op.dom = c.dom;
+        op.nr_frames = c.nr_frames;
+        op.frame_list.p = (xen_pfn_t *)(uintptr_t)c.frame_list;
+    } else if (copy_from_guest(v, &op, uop, sizeof(op))) {
         return -EFAULT;
+    }
     d = gnttab_domain(v, op.dom, &op.status);
     if (!d)
         goto out;
@@ -263,15 +279,17 @@ static long setup_table(struct vcpu *v, uint64_t uop)
     op.status = GNTST_okay;
     for (i = 0; i < op.nr_frames; i++) {
         xen_pfn_t gfn = gt->gfn[i];
+        uint32_t gfn32 = (uint32_t)gfn;     /* GNTTAB_NO_GFN reads as ~0 either way */
+        uint64_t to = (uint64_t)(uintptr_t)op.frame_list.p + i * entry;
 
-        if (copy_to_guest(v, (uint64_t)(uintptr_t)op.frame_list.p + i * sizeof(gfn), &gfn, sizeof(gfn))) {
+        if (copy_to_guest(v, to, compat ? (void *)&gfn32 : (void *)&gfn, entry)) {
             op.status = GNTST_bad_virt_addr;
             break;
         }
     }
     spin_unlock(&gt->lock);
 out:
-    /* Only the status goes back. */
+    /* Only the status goes back (at offset 8 in both layouts). */
     return copy_to_guest(v, uop + offsetof(struct gnttab_setup_table, status), &op.status,
                          sizeof(op.status)) ? -EFAULT : 0;
 }

@@ -15,8 +15,10 @@
  * only its own console suffers.
  *
  * The page is found through the p2m on every access rather than mapped
- * once, so a guest that moves or removes the frame cannot make us touch a
- * frame it no longer owns.
+ * once, so a guest that moves or removes the frame stops its console and
+ * nothing else.  (A frame it gives back while we copy stays parked with the
+ * domain until the domain is destroyed, common/memory.c: we never touch a
+ * frame that another owner could have.)
  */
 #include <xen/lib.h>
 #include <xen/errno.h>

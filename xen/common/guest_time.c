@@ -18,6 +18,7 @@
 #include <xen/pvclock.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/hvm/hvm.h>
 #include <public/vcpu.h>
 #include "event_priv.h"
 
@@ -208,6 +209,19 @@ void guest_time_vcpu_destroy(struct vcpu *v)
 
 /* --------------------------------------------------------- publishing */
 
+#define X86_CR0_PG (1ULL << 31)
+
+/*
+ * The areas are at guest-virtual addresses: only v's own page tables, and
+ * only once it has paging on, reach them.  A secondary vCPU whose areas
+ * were registered for it starts in real mode, where the same number
+ * would name some unrelated guest-physical page.  Only for v == current.
+ */
+static bool vcpu_areas_reachable(struct vcpu *v)
+{
+    return v == get_current() && (hvm_funcs->get_cr(v, 0) & X86_CR0_PG);
+}
+
 void guest_time_publish(struct vcpu *v)
 {
     struct evtchn_vcpu *ev = v->evtchn;
@@ -217,8 +231,7 @@ void guest_time_publish(struct vcpu *v)
 
     if (ev->vi)
         pvclock_publish(&ev->vi->time, tsc, now, &guest_scale, guest_pvclock_flags);
-    /* The second copy is at a guest-virtual address: only v's own page tables reach it. */
-    if (ev->time_gva && v == get_current()) {
+    if (ev->time_gva && vcpu_areas_reachable(v)) {
         memset(&t, 0, sizeof(t));
         if (ev->vi)
             t.version = ev->vi->time.version;
@@ -262,10 +275,15 @@ void evtchn_vcpu_enter(struct vcpu *v)
     if (!ev->time_dirty && cpu == ev->time_cpu && entry == ev->runstate_seen && ev->has_run)
         return;
     ev->has_run = true;
-    ev->time_dirty = false;
     ev->time_cpu = cpu;
     ev->runstate_seen = entry;
     guest_time_publish(v);
-    if (ev->runstate_gva)
+    if (!ev->runstate_gva && !ev->time_gva) {
+        ev->time_dirty = false;
+        return;
+    }
+    /* Not reachable yet (paging off): try again at the next entry. */
+    ev->time_dirty = !vcpu_areas_reachable(v);
+    if (ev->runstate_gva && !ev->time_dirty)
         runstate_publish(v);
 }

@@ -2,6 +2,9 @@
  * memory_op: the guest's physical map and its reservation, with Xen's
  * semantics for an auto-translated (PVH) guest.
  *
+ * 32-bit callers use Xen's compat layouts (4-byte handles and frame
+ * numbers), translated on the way in and out.
+ *
  * Reservation calls (populate, decrease) report progress as Xen does: the
  * number of extents completed, which is less than asked when one fails or
  * when the per-call work cap is reached; the caller carries on from there
@@ -144,7 +147,16 @@ int domain_set_hvm_memmap(struct domain *d, const struct hvm_memmap_table_entry 
 
 static int order_slot(unsigned int order)
 {
-    return order == PAGE_ORDER_4K ? 0 : order == PAGE_ORDER_2M ? 1 : order == PAGE_ORDER_1G ? 2 : -1;
+    switch (order) {
+    case PAGE_ORDER_4K:
+        return 0;
+    case PAGE_ORDER_2M:
+        return 1;
+    case PAGE_ORDER_1G:
+        return 2;
+    default:
+        return -1;
+    }
 }
 
 /* A frame block (order 0, 9 or 18) the guest gave back: kept, linked through itself, for reuse. */
@@ -295,6 +307,108 @@ static int populate_one(struct domain *d, struct domain_abi *a, uint64_t gfn, un
     return 0;
 }
 
+/* ------------------------------------------------- 32-bit callers' layouts */
+
+/*
+ * A 32-bit caller passes Xen's compat layouts: guest handles, xen_ulong_t
+ * and xen_pfn_t are 4 bytes, and 64-bit fields are 4-byte aligned.  Each
+ * is read into the native structure (and written back from it) here.
+ */
+struct compat_memory_reservation {
+    uint32_t extent_start, nr_extents, extent_order, mem_flags;
+    uint16_t domid;
+};
+struct compat_add_to_physmap {
+    uint16_t domid, size;
+    uint32_t space, idx, gpfn;
+};
+struct compat_remove_from_physmap {
+    uint16_t domid;
+    uint32_t gpfn;
+};
+struct compat_memory_map {
+    uint32_t nr_entries, buffer;
+};
+BUILD_BUG_ON(sizeof(struct compat_memory_reservation) != 20);
+BUILD_BUG_ON(sizeof(struct compat_add_to_physmap) != 16);
+BUILD_BUG_ON(sizeof(struct compat_remove_from_physmap) != 8);
+BUILD_BUG_ON(sizeof(struct compat_memory_map) != 8);
+
+static bool is_compat(struct vcpu *v)
+{
+    return hvm_cpu_mode(v) != CPU_MODE_64;
+}
+
+static int get_reservation(struct vcpu *v, uint64_t arg, struct xen_memory_reservation *r)
+{
+    struct compat_memory_reservation c;
+
+    if (!is_compat(v))
+        return copy_from_guest(v, r, arg, sizeof(*r));
+    if (copy_from_guest(v, &c, arg, sizeof(c)))
+        return -EFAULT;
+    memset(r, 0, sizeof(*r));
+    r->extent_start.p = (xen_pfn_t *)(uintptr_t)c.extent_start;
+    r->nr_extents = c.nr_extents;
+    r->extent_order = c.extent_order;
+    r->mem_flags = c.mem_flags;
+    r->domid = c.domid;
+    return 0;
+}
+
+/* Extent i of a list of xen_pfn_t (4 bytes each for a 32-bit caller). */
+static int get_extent(struct vcpu *v, uint64_t list, uint64_t i, uint64_t *gfn)
+{
+    uint32_t g32;
+
+    if (!is_compat(v))
+        return copy_from_guest(v, gfn, list + i * sizeof(*gfn), sizeof(*gfn));
+    if (copy_from_guest(v, &g32, list + i * sizeof(g32), sizeof(g32)))
+        return -EFAULT;
+    *gfn = g32;
+    return 0;
+}
+
+static int get_add_to_physmap(struct vcpu *v, uint64_t arg, struct xen_add_to_physmap *x)
+{
+    struct compat_add_to_physmap c;
+
+    if (!is_compat(v))
+        return copy_from_guest(v, x, arg, sizeof(*x));
+    if (copy_from_guest(v, &c, arg, sizeof(c)))
+        return -EFAULT;
+    memset(x, 0, sizeof(*x));
+    x->domid = c.domid;
+    x->size = c.size;
+    x->space = c.space;
+    x->idx = c.idx;
+    x->gpfn = c.gpfn;
+    return 0;
+}
+
+static int put_add_to_physmap(struct vcpu *v, uint64_t arg, const struct xen_add_to_physmap *x)
+{
+    struct compat_add_to_physmap c = { x->domid, x->size, x->space, (uint32_t)x->idx,
+                                       (uint32_t)x->gpfn };
+
+    if (!is_compat(v))
+        return copy_to_guest(v, arg, x, sizeof(*x));
+    return copy_to_guest(v, arg, &c, sizeof(c));
+}
+
+static int get_memory_map(struct vcpu *v, uint64_t arg, struct xen_memory_map *m)
+{
+    struct compat_memory_map c;
+
+    if (!is_compat(v))
+        return copy_from_guest(v, m, arg, sizeof(*m));
+    if (copy_from_guest(v, &c, arg, sizeof(c)))
+        return -EFAULT;
+    m->nr_entries = c.nr_entries;
+    m->buffer.p = (void *)(uintptr_t)c.buffer;
+    return 0;
+}
+
 /* ----------------------------------------------------------- reservation */
 
 static unsigned int max_order(struct vcpu *v)
@@ -320,11 +434,8 @@ static long reservation(struct vcpu *v, unsigned int op, uint64_t start, uint64_
     uint64_t i, frames = 0, list;
     int err = 0;
 
-    /* The 32-bit layout (4-byte handle and counts) is not translated. */
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
     /* Xen's way of saying "nothing done" for every kind of bad argument. */
-    if (copy_from_guest(v, &r, arg, sizeof(r)))
+    if (get_reservation(v, arg, &r))
         return start;
     if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents)
         return start;
@@ -353,7 +464,7 @@ static long reservation(struct vcpu *v, unsigned int op, uint64_t start, uint64_
         /* Always finish at least one extent, so that every call makes progress. */
         if (i > start && frames + n > MEMOP_MAX_FRAMES_PER_CALL)
             break;
-        if (copy_from_guest(v, &gfn, list + i * sizeof(gfn), sizeof(gfn)))
+        if (get_extent(v, list, i, &gfn))
             break;
         if (!extent_ok(d, gfn, r.extent_order))
             break;
@@ -471,9 +582,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
     int err = 0;
     long rc = 0;
 
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
-    if (copy_from_guest(v, &x, arg, sizeof(x)))
+    if (get_add_to_physmap(v, arg, &x))
         return -EFAULT;
     /* Foreign frames only through add_to_physmap_batch (as in Xen). */
     if (x.space == XENMAPSPACE_gmfn_foreign)
@@ -492,7 +601,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
             x.size--;
         }
     }
-    if (copy_to_guest(v, arg, &x, sizeof(x)))
+    if (put_add_to_physmap(v, arg, &x))
         return -EFAULT;
     return rc;
 }
@@ -511,10 +620,17 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
     int err = 0;
     long rc;
 
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
-    if (copy_from_guest(v, &x, arg, sizeof(x)))
-        return -EFAULT;
+    if (!is_compat(v)) {
+        if (copy_from_guest(v, &x, arg, sizeof(x)))
+            return -EFAULT;
+    } else {
+        struct compat_remove_from_physmap c;
+
+        if (copy_from_guest(v, &c, arg, sizeof(c)))
+            return -EFAULT;
+        x.domid = c.domid;
+        x.gpfn = c.gpfn;
+    }
     d = hypercall_target_domain(v, x.domid, &err);
     if (!d)
         return err;
@@ -538,9 +654,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
     struct domain_abi *a = v->domain->abi;
     long rc = 0;
 
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
-    if (copy_from_guest(v, &m, arg, sizeof(m)))
+    if (get_memory_map(v, arg, &m))
         return -EFAULT;
     /* Xen's answer for a domain that was given no map. */
     if (!a || !a->nr_e820)
@@ -549,7 +663,7 @@ static long memory_map(struct vcpu *v, uint64_t arg)
     m.nr_entries = min(m.nr_entries, a->nr_e820);
     if (copy_to_guest(v, (uint64_t)(uintptr_t)m.buffer.p, a->e820,
                       m.nr_entries * sizeof(struct e820entry)) ||
-        copy_to_guest(v, arg, &m, sizeof(m)))
+        copy_to_guest(v, arg, &m.nr_entries, sizeof(m.nr_entries)))
         rc = -EFAULT;
     spin_unlock(&a->lock);
     return rc;
@@ -563,9 +677,7 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
 
     if (!hypercall_is_privileged(v))
         return -EPERM;
-    if (hvm_cpu_mode(v) != CPU_MODE_64)
-        return -ENOSYS;
-    if (copy_from_guest(v, &m, arg, sizeof(m)))
+    if (get_memory_map(v, arg, &m))
         return -EFAULT;
     if (!bi)
         return -ENOSYS;
@@ -577,8 +689,9 @@ static long machine_memory_map(struct vcpu *v, uint64_t arg)
         if (copy_to_guest(v, (uint64_t)(uintptr_t)m.buffer.p + i * sizeof(e), &e, sizeof(e)))
             return -EFAULT;
     }
+    /* nr_entries is the first field in both layouts; the buffer handle is unchanged. */
     m.nr_entries = bi->nr_mem;
-    return copy_to_guest(v, arg, &m, sizeof(m)) ? -EFAULT : 0;
+    return copy_to_guest(v, arg, &m.nr_entries, sizeof(m.nr_entries)) ? -EFAULT : 0;
 }
 
 /* The host's highest RAM frame + 1 (Xen's max_page). */

@@ -91,6 +91,8 @@ static bool scrub_busy;
 
 /* Free memory the idle scrubber keeps zeroed ahead of demand. */
 static uint64_t opt_scrub_pool = GB(1);
+#define SCRUB_STEP_ORDER 6                  /* 64 pages, 256 KiB */
+#define SCRUB_STEPS_PER_1G (PAGES_PER_1G >> SCRUB_STEP_ORDER)
 size_param("scrub-pool", opt_scrub_pool);
 
 static inline struct gib_meta *gm_of(const struct gib *g)
@@ -458,8 +460,20 @@ static uint32_t take_free_gib(bool want_clean, bool *clean)
 
     if (gi == NONE32)
         gi = clean_gib_head;
-    if (gi == NONE32)
-        return NONE32;
+    if (gi == NONE32) {
+        /*
+         * The last free GiB may be the scrubber's: take it back, dirty, if
+         * the scrubber is between steps (it holds scrub_busy while it
+         * writes, and re-reads scrub_gi under this lock before a step).
+         */
+        gi = scrub_gi;
+        if (gi == NONE32 || __atomic_load_n(&scrub_busy, __ATOMIC_ACQUIRE))
+            return NONE32;
+        scrub_gi = NONE32;
+        gibs[gi].clean = 0;
+        *clean = false;
+        return gi;
+    }
     *clean = gibs[gi].clean;
     free_gib_del(gi);
     return gi;
@@ -724,9 +738,11 @@ void scrub_pages(paddr_t ma, unsigned int order)
 }
 
 /*
- * One bounded step of background scrubbing (2 MiB), for an idle CPU.
+ * One bounded step of background scrubbing (SCRUB_STEP_PAGES), for an
+ * idle CPU: small, so that a softirq or a vCPU woken on this CPU waits at
+ * most one step (microseconds on hardware, a few ms under emulation).
  * The scrubber takes one dirty free GiB off the lists (state CH_SCRUB,
- * still counted free), zeroes it 2 MiB per call without the heap lock,
+ * still counted free), zeroes it a step per call without the heap lock,
  * and puts it on the clean list when done.  It stops while the clean pool
  * holds opt_scrub_pool bytes.  One CPU scrubs at a time.
  */
@@ -759,9 +775,9 @@ bool page_scrub_step(void)
     c = scrub_next++;
     spin_unlock(&heap_lock);
 
-    scrub_pages(gib_base(gi) + ((paddr_t)c << SUPERPAGE_SHIFT), PAGE_ORDER_2M);
+    scrub_pages(gib_base(gi) + ((paddr_t)c << (PAGE_SHIFT + SCRUB_STEP_ORDER)), SCRUB_STEP_ORDER);
 
-    if (c == 511) {
+    if (c == SCRUB_STEPS_PER_1G - 1) {
         spin_lock(&heap_lock);
         free_gib_add(gi, true);
         scrub_gi = NONE32;

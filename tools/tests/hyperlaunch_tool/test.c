@@ -480,7 +480,7 @@ static void test_fuzz(void)
         if (xlcfg_parse("fuzz.cfg", text, &f)) {
             refused++;
             silent += hl_nr_errors == before;
-        } else if (domain_file_is_pool(&f)) {
+        } else if (file_is_pool(&f)) {
             struct hl_pool p;
 
             if (pool_from_file(&f, &o, &p)) {

@@ -33,7 +33,7 @@ static void sched_run_once(unsigned int cpu)
     do_softirq();
     v = sr->curr;
     if (is_idle_vcpu(v)) {
-        /* Idle time zeroes free memory, 2 MiB at a time, before halting. */
+        /* Idle time zeroes free memory, 256 KiB at a time, before halting. */
         if (page_scrub_step())
             return;
         arch_idle();

@@ -58,7 +58,7 @@ void free_pages(paddr_t ma, unsigned int order);
 /* Zero 2^order pages at ma (through the direct map). */
 void scrub_pages(paddr_t ma, unsigned int order);
 /*
- * One bounded step (2 MiB) of background scrubbing, for idle CPUs: true
+ * One bounded step (256 KiB) of background scrubbing, for idle CPUs: true
  * if it did work (call again after checking for other work), false if
  * there is nothing to do (the clean pool is full, or no dirty free GiB).
  */

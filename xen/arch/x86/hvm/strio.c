@@ -13,6 +13,9 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/support.h>
 #include <asm/hvm/strio.h>
+#include <xen/p2m.h>
+#include <xen/mm.h>
+#include <asm/page.h>
 
 #define X86_EFLAGS_DF   (1ULL << 10)
 #define SEG_ATTR_TYPE_EXPDOWN 0x4   /* data segment, expand-down */
@@ -129,9 +132,9 @@ static bool element_linear(struct vcpu *v, const struct strio_op *op,
     return true;
 }
 
-/* Move one element between the port and guest memory; false: a fault is queued. */
-static bool do_element(struct vcpu *v, const struct strio_op *op,
-                       const struct guest_walk_env *env, uint16_t port, uint64_t linear)
+/* Move one element between the port and guest memory: 0, 1 (a fault is queued), or < 0 (crashed). */
+static int do_element(struct vcpu *v, const struct strio_op *op,
+                      const struct guest_walk_env *env, uint16_t port, uint64_t linear)
 {
     struct guest_copy_fault fault;
     uint64_t val = 0;
@@ -146,7 +149,13 @@ static bool do_element(struct vcpu *v, const struct strio_op *op,
             hvm_portio(v, port, op->size, false, &val);
     }
     if (!rc)
-        return true;
+        return 0;
+    if (rc == -EACCES) {
+        /* As the CPU's own store would have faulted in the p2m (see hvm_exit_npf). */
+        domain_crash(v->domain, v, "INS (port %#x) into read-only memory at %#lx", port,
+                     (unsigned long)linear);
+        return -EACCES;
+    }
     if (rc == -EFAULT) {
         struct hvm_event ev = { .vector = EXC_PF, .type = HVM_EVENT_HW_EXC, .has_error = true,
                                 .error = fault.pfec, .cr2 = fault.linear };
@@ -157,12 +166,46 @@ static bool do_element(struct vcpu *v, const struct strio_op *op,
         /* Non-canonical, or no RAM behind it: #GP(0) as for a bad address. */
         hvm_inject_exception(v, op->seg == x86_seg_ss ? EXC_SS : EXC_GP, true, 0);
     }
-    return false;
+    return 1;
 }
 
+/* INS stores: not into p2m-read-only memory, which the hypervisor itself may write. */
 static int write_gpa_cb(void *ctx, uint64_t gpa, const void *buf, unsigned int len)
 {
-    return domain_copy_to_gpa(ctx, gpa, buf, len);
+    struct domain *d = ctx;
+    p2m_type_t t;
+
+    p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
+    if (t == p2m_ram_ro)
+        return -EACCES;
+    return domain_copy_to_gpa(d, gpa, buf, len);
+}
+
+/*
+ * Accessed and dirty bits in the guest's page tables, set atomically as
+ * the CPU would for the accesses emulated here.  The walk has just read
+ * the entry, so its page is populated RAM.
+ */
+static int cmpxchg_gpa_cb(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_val,
+                          unsigned int len)
+{
+    struct domain *d = ctx;
+    p2m_type_t t;
+    mfn_t mfn = p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
+    void *p;
+
+    if (t != p2m_ram_rw || mfn == INVALID_MFN || (len != 4 && len != 8) || (gpa & (len - 1)))
+        return -EFAULT;
+    p = maddr_to_virt(((paddr_t)mfn << PAGE_SHIFT) + (gpa & (PAGE_SIZE - 1)));
+    if (len == 8)
+        return __atomic_compare_exchange_n((uint64_t *)p, &old, new_val, false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+    {
+        uint32_t old32 = (uint32_t)old;
+
+        return __atomic_compare_exchange_n((uint32_t *)p, &old32, (uint32_t)new_val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+    }
 }
 
 int hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *exit)
@@ -183,13 +226,16 @@ int hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *exit)
     ptr = hvm_get_gpr(v, op.ptr_reg) & mask;
     hvm_funcs->get_segment(v, op.seg, &sr);
     hvm_walk_env(v, &env);
-    /* INS stores into guest memory (the common environment only reads). */
+    /* INS stores into guest memory, and A/D bits are set (the common environment only reads). */
     env.write_gpa = write_gpa_cb;
+    env.cmpxchg_gpa = cmpxchg_gpa_cb;
 
     while (count && done < HVM_STRIO_BATCH) {
-        if (!element_linear(v, &op, &sr, is64, ptr, &linear) ||
-            !do_element(v, &op, &env, exit->u.io.port, linear))
+        if (!element_linear(v, &op, &sr, is64, ptr, &linear))
             return 0;               /* registers show the elements done; RIP stays */
+        rc = do_element(v, &op, &env, exit->u.io.port, linear);
+        if (rc)
+            return rc > 0 ? 0 : rc;
         ptr = (ptr + step) & mask;
         count--;
         done++;
