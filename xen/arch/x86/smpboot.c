@@ -37,8 +37,8 @@
 /* SDM MP initialization: INIT, 10 ms, SIPI, 200 us, SIPI, 200 us. */
 #define INIT_DELAY_MS      10
 #define SIPI_DELAY_US      200
-#define CALLIN_WAIT_MS     100          /* after the first SIPI */
-#define ONLINE_WAIT_MS     2000         /* from call-in to online: slow under emulation */
+#define CALLIN_WAIT_MS     5000         /* after the first SIPI: as Xen; emulator threads may starve */
+#define ONLINE_WAIT_MS     5000         /* from call-in to online: slow under emulation */
 #define EFER_KEEP          (EFER_SCE | EFER_LME | EFER_NXE)
 #define MSR_TSC            0x10U
 

@@ -37,7 +37,7 @@
 #define TIMER_MAX_SPAN    SECONDS(1)
 #define TSC_SYNC_ROUNDS_MIN 8
 #define TSC_SYNC_ROUNDS_MAX 64          /* until one round trip is tight enough */
-#define TSC_SYNC_WAIT_MS  1000
+#define TSC_SYNC_WAIT_MS  5000          /* the other CPU's emulator thread may starve */
 
 uint64_t tsc_khz;
 const char *time_source_name = "none";
