@@ -12,14 +12,14 @@
 #define PTE_PS (1ull << 7)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define PT_ENTRIES 512
-#define PT_POOL_PAGES 64
+#define PT_POOL_PAGES 192     /* enough page tables to map ~60 TiB with 1 GiB pages */
 #define VIRT_BITS 47 /* identity addresses must be canonical */
 
 /* Level 0 = page table (4 KiB pages) ... level 3 = PML4. */
 #define LEVEL_SIZE(l) (1ull << (12 + 9 * (l)))
 #define LEVEL_INDEX(addr, l) (((addr) >> (12 + 9 * (l))) & (PT_ENTRIES - 1))
 
-static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(4096) __noclear;
+static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(4096) __section(".ptpool");
 static unsigned int pt_pool_used;
 static uint64_t *pml4;
 

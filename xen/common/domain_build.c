@@ -18,6 +18,7 @@
 #include <xen/elf.h>
 #include <xen/guest_console.h>
 #include <xen/launch.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/time.h>
 #include <asm/page.h>
@@ -195,6 +196,12 @@ static int build_start_info(struct domain *d, const struct boot_domain *bd,
     if (l->high)
         sp->map[n++] = (struct hvm_memmap_table_entry){ GB(4), l->high,
                                                        XEN_HVM_MEMMAP_TYPE_RAM, 0 };
+    /* XENMEM_memory_map answers with the same map. */
+    rc = domain_set_hvm_memmap(d, sp->map, n);
+    if (rc) {
+        free_xenheap_pages(sp, 0);
+        return rc;
+    }
     snprintf(sp->cmdline, sizeof(sp->cmdline), "%s", bd->cmdline);
     sp->si.magic = XEN_HVM_START_MAGIC_VALUE;
     sp->si.version = 1;
@@ -379,6 +386,7 @@ struct domain *domain_build(const struct boot_domain *bd, unsigned int poolid)
                              (uint32_t)(l.top + (TOP_RESERVED - TOP_START_INFO) * PAGE_SIZE));
     vcpu_up(v0);
     report(d, bd, &l, poolid, NOW() - start);
+    domain_memory_report(d);
     return d;
 
 fail:

@@ -21,6 +21,7 @@
  * frame that another owner could have.)
  */
 #include <xen/lib.h>
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/string.h>

@@ -209,8 +209,6 @@ void guest_time_vcpu_destroy(struct vcpu *v)
 
 /* --------------------------------------------------------- publishing */
 
-#define X86_CR0_PG (1ULL << 31)
-
 /*
  * The areas are at guest-virtual addresses: only v's own page tables, and
  * only once it has paging on, reach them.  A secondary vCPU whose areas

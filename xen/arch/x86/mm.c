@@ -48,10 +48,20 @@ paddr_t virt_to_maddr(const void *va)
 
 void boot_reserve(paddr_t start, paddr_t end, const char *what)
 {
+    unsigned int i;
+
+    start = ROUNDDOWN(start, PAGE_SIZE);
+    end = ROUNDUP(end, PAGE_SIZE);
+    /* Early allocations come lowest-first: one range grows instead of many (terabyte maps). */
+    for (i = 0; i < nr_reserved; i++)
+        if (reserved[i].what == what && (reserved[i].end == start || reserved[i].start == end)) {
+            reserved[i].start = min(reserved[i].start, start);
+            reserved[i].end = max(reserved[i].end, end);
+            return;
+        }
     if (nr_reserved == MAX_BOOT_RESERVED)
         panic("too many boot reservations (%s)", what);
-    reserved[nr_reserved++] = (struct reserved_range){ ROUNDDOWN(start, PAGE_SIZE),
-                                                       ROUNDUP(end, PAGE_SIZE), what };
+    reserved[nr_reserved++] = (struct reserved_range){ start, end, what };
 }
 
 /* First address >= a where [a, a+size) avoids every reservation, or end. */

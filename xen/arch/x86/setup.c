@@ -5,7 +5,9 @@
  * scheduler and domains.
  */
 #include <xen/lib.h>
+#include <xen/domain.h>
 #include <xen/bootdomain.h>
+#include <xen/memory.h>
 #include <xen/bootinfo.h>
 #include <xen/console.h>
 #include <xen/delay.h>
@@ -98,6 +100,7 @@ void start_xen(uint32_t magic, uint32_t mbi_pa)
     if (magic != MULTIBOOT2_BOOTLOADER_MAGIC)
         panic("not started by a multiboot2 boot loader (magic %#x)", magic);
     parse_boot_info(mbi_pa);
+    hypercall_set_boot_info(&boot_info);    /* XENVER_commandline, the machine memory map */
 
     /* The boot loader's command line, then a Hyperlaunch configuration's own options. */
     hyperlaunch_xen_bootargs(boot_info.modules, boot_info.nr_modules, config_bootargs,

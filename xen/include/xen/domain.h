@@ -71,9 +71,12 @@ void domain_crash(struct domain *d, struct vcpu *v, const char *fmt, ...) __prin
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id);
 
 /*
- * Back [gfn, gfn + nr) with RAM, in the largest naturally aligned pieces
- * the allocator has (1 GiB, 2 MiB, 4 KiB), and map it: 0, -ENOMEM (what
- * was mapped stays, accounted), -E2BIG beyond max_pages.
+ * Give [gfn, gfn + nr) RAM, claimed from the host at once (-ENOMEM if the
+ * host cannot promise it, -E2BIG beyond max_pages) but backed lazily: the
+ * p2m says "populate on demand" (1 GiB entries where aligned) and the
+ * guest's first touch of a piece takes a scrubbed chunk (docs/memory.md).
+ * With no-lazy-populate on the command line: allocated, scrubbed and
+ * mapped now, in the largest pieces the allocator has.
  */
 int domain_populate_ram(struct domain *d, uint64_t gfn, uint64_t nr);
 /* Mark [gfn, gfn + nr) as RAM to be backed on first touch. */
@@ -83,6 +86,16 @@ int domain_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t l
 int domain_read_gpa(struct domain *d, uint64_t gpa, void *dst, size_t len);
 /* Frames of free host memory, for logs. */
 uint64_t domain_host_free_pages(void);
+
+/*
+ * domain_populate_touch: back the lazily populated piece around gfn (an
+ * NPF exit on p2m_populate_on_demand or p2m_ram_unscrubbed): 0, -ENOMEM,
+ * -EINVAL if gfn is not lazily populated RAM.
+ */
+int domain_populate_touch(struct domain *d, gfn_t gfn);
+/* Per domain: RAM populated and pending, leaves by size, metadata; first-touch costs. */
+void domain_memory_report(struct domain *d);
+void domain_memory_report_all(void);
 
 /* The domain list: hold the lock around for_each_domain. */
 extern struct domain *domain_list;

@@ -248,17 +248,6 @@ void p2m_pod_account(struct p2m *p2m, const struct p2m_pod_touch *t, uint64_t ti
 void p2m_pod_dump(struct p2m *p2m, const char *name);
 extern const char *const p2m_pod_kind_names[POD_NR_KINDS];
 
-/*
- * Domain RAM (common/domain.c; here until xen/domain.h takes them).
- * domain_populate_touch: back the lazily populated piece around gfn (an
- * NPF exit on p2m_populate_on_demand or p2m_ram_unscrubbed): 0, -ENOMEM,
- * -EINVAL if gfn is not lazily populated RAM.
- */
-struct domain;
-int domain_populate_touch(struct domain *d, gfn_t gfn);
-/* Per domain: RAM populated and pending, leaves by size, metadata; first-touch costs. */
-void domain_memory_report(struct domain *d);
-void domain_memory_report_all(void);
 
 /* What the guest may do with a frame of type t (P2M_ACCESS_*). */
 unsigned int p2m_type_access(p2m_type_t t);

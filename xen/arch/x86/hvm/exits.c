@@ -244,24 +244,34 @@ static bool all_vcpus_dead(struct domain *d)
     return true;
 }
 
+/* With IF=0 only an NMI ends HLT (INIT resets the vCPU through the vLAPIC). */
+static bool hlt_wakes(struct vcpu *v)
+{
+    if (v->hvm.halted_irq_off)
+        return ACCESS_ONCE(v->hvm.vlapic.nmi_pending);
+    return vlapic_event_waiting(v);
+}
+
 int hvm_exit_hlt(struct vcpu *v, struct hvm_exit *exit)
 {
     if (hvm_skip_insn(v, exit, &insn_hlt))
         return -EINVAL;
     if (!(hvm_funcs->get_rflags(v) & X86_EFLAGS_IF)) {
-        /* No NMI or INIT source exists yet: this vCPU is done. */
+        /* cli; hlt: only an NMI or INIT could wake it; on every vCPU, Xen calls it power-off. */
         v->hvm.halted_irq_off = true;
         if (all_vcpus_dead(v->domain)) {
             domain_shutdown(v->domain, PUBLIC_SHUTDOWN_poweroff);
             return -EINVAL;
         }
+    } else {
+        v->hvm.halted_irq_off = false;
     }
-    /* Sleep until the vLAPIC has something for it (its timer unblocks it). */
-    if (vlapic_pending_irq(v) >= 0 && !v->hvm.halted_irq_off)
+    /* Sleep until something can be delivered (an interrupt, an upcall, an NMI). */
+    if (hlt_wakes(v))
         return 0;
     vcpu_block(v);
-    /* The timer may have fired between the check and the block. */
-    if (vlapic_pending_irq(v) >= 0 && !v->hvm.halted_irq_off)
+    /* It may have arrived between the check and the block. */
+    if (hlt_wakes(v))
         vcpu_unblock(v);
     return 0;
 }

@@ -169,45 +169,6 @@ static int do_element(struct vcpu *v, const struct strio_op *op,
     return 1;
 }
 
-/* INS stores: not into p2m-read-only memory, which the hypervisor itself may write. */
-static int write_gpa_cb(void *ctx, uint64_t gpa, const void *buf, unsigned int len)
-{
-    struct domain *d = ctx;
-    p2m_type_t t;
-
-    p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
-    if (t == p2m_ram_ro)
-        return -EACCES;
-    return domain_copy_to_gpa(d, gpa, buf, len);
-}
-
-/*
- * Accessed and dirty bits in the guest's page tables, set atomically as
- * the CPU would for the accesses emulated here.  The walk has just read
- * the entry, so its page is populated RAM.
- */
-static int cmpxchg_gpa_cb(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_val,
-                          unsigned int len)
-{
-    struct domain *d = ctx;
-    p2m_type_t t;
-    mfn_t mfn = p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
-    void *p;
-
-    if (t != p2m_ram_rw || mfn == INVALID_MFN || (len != 4 && len != 8) || (gpa & (len - 1)))
-        return -EFAULT;
-    p = maddr_to_virt(((paddr_t)mfn << PAGE_SHIFT) + (gpa & (PAGE_SIZE - 1)));
-    if (len == 8)
-        return __atomic_compare_exchange_n((uint64_t *)p, &old, new_val, false, __ATOMIC_SEQ_CST,
-                                           __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
-    {
-        uint32_t old32 = (uint32_t)old;
-
-        return __atomic_compare_exchange_n((uint32_t *)p, &old32, (uint32_t)new_val, false,
-                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
-    }
-}
-
 int hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *exit)
 {
     struct strio_op op;
@@ -226,9 +187,6 @@ int hvm_emulate_string_io(struct vcpu *v, const struct hvm_exit *exit)
     ptr = hvm_get_gpr(v, op.ptr_reg) & mask;
     hvm_funcs->get_segment(v, op.seg, &sr);
     hvm_walk_env(v, &env);
-    /* INS stores into guest memory, and A/D bits are set (the common environment only reads). */
-    env.write_gpa = write_gpa_cb;
-    env.cmpxchg_gpa = cmpxchg_gpa_cb;
 
     while (count && done < HVM_STRIO_BATCH) {
         if (!element_linear(v, &op, &sr, is64, ptr, &linear))

@@ -15,6 +15,9 @@
 #include <asm/hvm/support.h>
 #include <asm/hvm/msr.h>
 #include <asm/hvm/vlapic.h>
+#include <xen/p2m.h>
+#include <xen/mm.h>
+#include <asm/page.h>
 
 #define X86_CR0_PE_BIT  (1ULL << 0)
 #define X86_CR0_WP_BIT  (1ULL << 16)
@@ -58,6 +61,45 @@ static int read_gpa_cb(void *ctx, uint64_t gpa, void *buf, unsigned int len)
     return domain_read_gpa(ctx, gpa, buf, len);
 }
 
+/* Emulated stores and hypercall results: never into p2m-read-only memory. */
+static int write_gpa_cb(void *ctx, uint64_t gpa, const void *buf, unsigned int len)
+{
+    struct domain *d = ctx;
+    p2m_type_t t;
+
+    p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
+    if (t == p2m_ram_ro)
+        return -EACCES;
+    return domain_copy_to_gpa(d, gpa, buf, len);
+}
+
+/*
+ * Accessed and dirty bits in the guest's page tables, set atomically as
+ * the CPU would for the accesses emulated or copied here.  The walk has just read
+ * the entry, so its page is populated RAM.
+ */
+static int cmpxchg_gpa_cb(void *ctx, uint64_t gpa, uint64_t old, uint64_t new_val,
+                          unsigned int len)
+{
+    struct domain *d = ctx;
+    p2m_type_t t;
+    mfn_t mfn = p2m_get_entry(&d->hvm.p2m, gpa >> PAGE_SHIFT, &t, NULL, NULL);
+    void *p;
+
+    if (t != p2m_ram_rw || mfn == INVALID_MFN || (len != 4 && len != 8) || (gpa & (len - 1)))
+        return -EFAULT;
+    p = maddr_to_virt(((paddr_t)mfn << PAGE_SHIFT) + (gpa & (PAGE_SIZE - 1)));
+    if (len == 8)
+        return __atomic_compare_exchange_n((uint64_t *)p, &old, new_val, false, __ATOMIC_SEQ_CST,
+                                           __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+    {
+        uint32_t old32 = (uint32_t)old;
+
+        return __atomic_compare_exchange_n((uint32_t *)p, &old32, (uint32_t)new_val, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 0 : -EAGAIN;
+    }
+}
+
 void hvm_walk_env(struct vcpu *v, struct guest_walk_env *env)
 {
     uint64_t cr0 = hvm_funcs->get_cr(v, 0), cr4 = hvm_funcs->get_cr(v, 4);
@@ -79,6 +121,8 @@ void hvm_walk_env(struct vcpu *v, struct guest_walk_env *env)
     env->maxphyaddr = 48;
     env->ctx = v->domain;
     env->read_gpa = read_gpa_cb;
+    env->write_gpa = write_gpa_cb;
+    env->cmpxchg_gpa = cmpxchg_gpa_cb;
 }
 
 enum cpu_mode hvm_cpu_mode(struct vcpu *v)

@@ -70,7 +70,10 @@ static void vec_clear(struct vcpu *v, unsigned int base, unsigned int vec)
 
 void vcpu_kick(struct vcpu *v)
 {
-    vcpu_unblock(v);
+    /* A vCPU in HLT with IF=0 sleeps on: only an NMI (or INIT, which resets it) ends that. */
+    if (!ACCESS_ONCE(v->hvm.halted_irq_off) || ACCESS_ONCE(v->hvm.vlapic.nmi_pending) ||
+        ACCESS_ONCE(v->hvm.vlapic.init_pending))
+        vcpu_unblock(v);
     /* If it is in the guest, an exit makes it look at what is pending. */
     if (ACCESS_ONCE(v->is_running) && v->processor != smp_processor_id())
         smp_send_event_check_cpu(v->processor);
