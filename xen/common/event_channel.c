@@ -510,6 +510,7 @@ int evtchn_domain_init(struct domain *d)
     ed->shutdown_code = -1;
     d->evtchn = ed;
     guest_time_domain_init(d);
+    evtchn_dump_register();
     return 0;
 }
 

@@ -99,6 +99,9 @@ int evtchn_close_port(struct domain *d, unsigned int port, bool guest);
 void evtchn_notify_vcpu(struct vcpu *v);
 bool evtchn_port_is_pending(struct domain *d, unsigned int port);
 
+/* event_dump.c: debug key 'e' (registered with the first domain) */
+void evtchn_dump_register(void);
+
 /* guest_time.c */
 void guest_time_domain_init(struct domain *d);
 void guest_time_vcpu_init(struct vcpu *v);

@@ -170,6 +170,7 @@ static void test_decode_simple(void)
         {EXIT_REASON_INIT, HVM_EXIT_INIT, false},
         {EXIT_REASON_EXTERNAL_INTERRUPT, HVM_EXIT_EXTINT, false},
         {EXIT_REASON_INTR_WINDOW, HVM_EXIT_NONE, false},
+        {EXIT_REASON_NMI_WINDOW, HVM_EXIT_NONE, false},
         {EXIT_REASON_VMXON, HVM_EXIT_UNHANDLED, false},
         {EXIT_REASON_GETSEC, HVM_EXIT_UNHANDLED, false},
         {EXIT_REASON_NR + 5, HVM_EXIT_UNHANDLED, false},

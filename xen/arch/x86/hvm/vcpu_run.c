@@ -267,41 +267,29 @@ static void fpu_save(struct vcpu *v)
     v->hvm.fpu_initialised = true;
 }
 
-/*
- * What goes into the guest at this entry, in priority order: an exception
- * (or re-queued event), an NMI, the event-channel callback vector, the
- * vLAPIC's highest deliverable vector.  When the guest cannot take an
- * interrupt now (IF=0, STI/MOV SS shadow, an event already queued) the
- * vendor is asked for an exit at the first moment it can.
- *
- * NMIs wait for the same window as interrupts: the vendor table has no
- * NMI-blocking state or NMI window yet, and an injected NMI must not
- * land in an interrupt shadow.
- */
-static void inject_pending_events(struct vcpu *v)
+/* An NMI, now: whatever IF says, once the guest is not blocking NMIs. */
+static bool inject_nmi(struct vcpu *v)
+{
+    struct hvm_event ev = { .type = HVM_EVENT_NMI, .vector = 2 };
+    struct vlapic *vl = &v->hvm.vlapic;
+
+    if (!ACCESS_ONCE(vl->nmi_pending) || hvm_funcs->nmi_blocked(v) ||
+        !__atomic_exchange_n(&vl->nmi_pending, false, __ATOMIC_SEQ_CST))
+        return false;
+    hvm_inject_event(v, &ev);
+    /* It ends a `cli; hlt`: the vCPU runs again (exits.c counts it as alive). */
+    v->hvm.halted_irq_off = false;
+    return true;
+}
+
+/* The event-channel callback vector, else the vLAPIC's highest deliverable vector. */
+static bool inject_irq(struct vcpu *v)
 {
     struct hvm_event ev = { .type = HVM_EVENT_EXTINT };
-    struct vlapic *vl = &v->hvm.vlapic;
     int vec;
 
-    if (v->hvm.event_pending) {
-        hvm_inject_event(v, &v->hvm.event);
-        v->hvm.event_pending = false;
-        if (vlapic_event_waiting(v))
-            hvm_funcs->enable_intr_window(v);
-        return;
-    }
-    if (!hvm_funcs->interrupts_enabled(v)) {
-        if (vlapic_event_waiting(v))
-            hvm_funcs->enable_intr_window(v);
-        return;
-    }
-    if (__atomic_exchange_n(&vl->nmi_pending, false, __ATOMIC_SEQ_CST)) {
-        ev.type = HVM_EVENT_NMI;
-        ev.vector = 2;
-        hvm_inject_event(v, &ev);
-        return;
-    }
+    if (!hvm_funcs->interrupts_enabled(v))
+        return false;
     vec = evtchn_upcall_vector(v);
     if (vec < 0) {
         vec = vlapic_pending_irq(v);
@@ -309,9 +297,35 @@ static void inject_pending_events(struct vcpu *v)
             vlapic_ack_irq(v, (unsigned int)vec);
     }
     if (vec < 0)
-        return;
+        return false;
     ev.vector = (uint8_t)vec;
     hvm_inject_event(v, &ev);
+    return true;
+}
+
+/*
+ * What goes into the guest at this entry, one event in priority order: an
+ * exception (or re-queued event), an NMI, an interrupt.  What is left
+ * waiting gets a window from the vendor: an exit as soon as the guest
+ * can take it.  The two windows are apart: NMIs do not wait for IF, and
+ * an NMI held by the guest's NMI handler does not hold up interrupts
+ * (nor make an interrupt window spin while the handler runs with IF=1).
+ */
+static void inject_pending_events(struct vcpu *v)
+{
+    if (v->hvm.event_pending) {
+        hvm_inject_event(v, &v->hvm.event);
+        v->hvm.event_pending = false;
+    } else if (inject_nmi(v) || inject_irq(v)) {
+        /* The interrupt just injected is the one waiting (the callback vector is level). */
+        if (ACCESS_ONCE(v->hvm.vlapic.nmi_pending))
+            hvm_funcs->enable_nmi_window(v);
+        return;
+    }
+    if (ACCESS_ONCE(v->hvm.vlapic.nmi_pending))
+        hvm_funcs->enable_nmi_window(v);
+    if (evtchn_upcall_vector(v) >= 0 || vlapic_pending_irq(v) >= 0)
+        hvm_funcs->enable_intr_window(v);
 }
 
 void hvm_vcpu_run(struct vcpu *v)

@@ -405,6 +405,8 @@ bool vlapic_handle_init(struct vcpu *v)
         return false;
     vlapic_reset(v);
     v->hvm.event_pending = false;
+    /* Whatever the vendor had queued or was blocking dies with the INIT too. */
+    hvm_funcs->reset_events(v);
     v->hvm.halted_irq_off = false;
     v->hvm.wait_for_sipi = true;
     vcpu_down(v);

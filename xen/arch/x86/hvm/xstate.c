@@ -40,7 +40,7 @@ static inline void xsetbv(uint32_t index, uint64_t val)
 
 struct hvm_xstate *hvm_xstate_of(struct vcpu *v)
 {
-    return v->hvm.vendor;
+    return &v->hvm.xstate;
 }
 
 void hvm_xstate_cpu_up(void)

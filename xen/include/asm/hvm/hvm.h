@@ -127,6 +127,15 @@ struct hvm_function_table {
     bool (*interrupts_enabled)(struct vcpu *v);
     /* Ask for an exit as soon as the guest can take an interrupt. */
     void (*enable_intr_window)(struct vcpu *v);
+    /*
+     * NMIs, whatever IF says: is the guest unable to take one now (in its
+     * NMI handler until the IRET, an STI or MOV SS shadow, an event already
+     * queued)?  And ask for an exit as soon as it can.
+     */
+    bool (*nmi_blocked)(struct vcpu *v);
+    void (*enable_nmi_window)(struct vcpu *v);
+    /* INIT: drop any event queued for injection, the windows and the NMI blocking. */
+    void (*reset_events)(struct vcpu *v);
 
     /* Nested paging: the entry encoder for the p2m, and TLB flush for a domain. */
     const struct p2m_ops *p2m_ops;
@@ -141,6 +150,7 @@ struct hvm_function_table {
     /* Capabilities discovered at boot. */
     bool has_1g_nested_pages;
     bool has_next_rip;              /* NRIPS (SVM) — VMX always reports instruction length */
+    bool has_rdtscp;                /* guests can run RDTSCP (VMX: the "enable RDTSCP" control) */
 };
 
 extern const struct hvm_function_table *hvm_funcs;

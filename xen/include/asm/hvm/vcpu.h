@@ -10,6 +10,7 @@
 #include <xen/timer.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/vlapic.h>
+#include <asm/hvm/xstate.h>
 #include <public/hvm/params.h>
 
 struct hvm_vcpu {
@@ -22,6 +23,7 @@ struct hvm_vcpu {
     uint64_t hypercall_page_gpa;    /* last value written to the hypercall-page MSR */
     void *fpu_area;                 /* FXSAVE image while the vCPU is not on a CPU */
     bool fpu_initialised;
+    struct hvm_xstate xstate;       /* XCR0 and the XSAVE image (asm/hvm/xstate.h) */
     uint32_t tsc_aux;               /* the guest's TSC_AUX, in the CPU while it runs */
     bool wait_for_sipi;             /* got INIT while down: the next SIPI starts it */
     struct vlapic vlapic;           /* the virtual local APIC (asm/hvm/vlapic.h) */

@@ -27,17 +27,13 @@ struct vcpu;
 /* The legacy region plus the XSAVE header: the smallest XSAVE area. */
 #define XSTATE_AREA_MIN 576U
 
-/*
- * Per vCPU.  It is the first member of both vendors' vCPU structures
- * (struct vmx_vcpu, struct svm_vcpu), so common code reaches it through
- * v->hvm.vendor without asking which vendor runs (hvm_xstate_of()).
- */
+/* Per vCPU, in struct hvm_vcpu (v->hvm.xstate); the vendor code sets it up and switches it. */
 struct hvm_xstate {
     uint64_t xcr0;                  /* the guest's XCR0 */
     void *area;                     /* standard-format XSAVE image, one page */
 };
 
-/* v's XSAVE state (see above); NULL before its vendor state exists. */
+/* v's XSAVE state (see above). */
 struct hvm_xstate *hvm_xstate_of(struct vcpu *v);
 
 /* Boot, per CPU (vendor cpu_up): CR4.OSXSAVE on, learn what guests may have. */

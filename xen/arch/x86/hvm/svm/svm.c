@@ -18,7 +18,6 @@
 #include <asm/hvm/svm/npt.h>
 #include <asm/hvm/debugreg.h>
 
-BUILD_BUG_ON(offsetof(struct svm_vcpu, xs) != 0);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, rbx) != 8);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, rbp) != 48);
 BUILD_BUG_ON(offsetof(struct hvm_gprs, r8) != 56);
@@ -30,6 +29,9 @@ BUILD_BUG_ON(offsetof(struct hvm_gprs, r15) != 112);
 #define X86_CR4_OSFXSR_BIT    (1UL << 9)
 #define X86_CR0_TS_BIT        (1UL << 3)
 #define X86_CR0_EM_BIT        (1UL << 2)
+#define X86_EFLAGS_IF_BIT     (1ULL << 9)
+#define DR6_BS                (1ULL << 14)
+#define EXC_DB_BIT            (1u << 1)
 
 /* Per CPU: the host save area VMRUN uses, and our own VMSAVE area for the host. */
 static void *hsave_area[NR_CPUS];
@@ -108,8 +110,8 @@ static int svm_vcpu_initialise(struct vcpu *v)
         return -ENOMEM;
     memset(sv, 0, sizeof(*sv));
     sv->vmcb = alloc_xenheap_pages(0);
-    if (!sv->vmcb || hvm_xstate_init(&sv->xs)) {
-        hvm_xstate_free(&sv->xs);
+    if (!sv->vmcb || hvm_xstate_init(&v->hvm.xstate)) {
+        hvm_xstate_free(&v->hvm.xstate);
         if (sv->vmcb)
             free_xenheap_pages(sv->vmcb, 0);
         free_xenheap_pages(sv, 0);
@@ -135,7 +137,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
     for (cpu = 0; cpu < NR_CPUS; cpu++)
         __atomic_compare_exchange_n(&dr_owner[cpu], &(struct svm_vcpu *){ sv }, NULL, false,
                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-    hvm_xstate_free(&sv->xs);
+    hvm_xstate_free(&v->hvm.xstate);
     free_xenheap_pages(sv->vmcb, 0);
     free_xenheap_pages(sv, 0);
     v->hvm.vendor = NULL;
@@ -236,6 +238,40 @@ static void svm_decode_exit(const struct vmcb *vmcb, struct hvm_exit *e, bool nr
 
 static bool svm_has_nrips;
 
+/* ------------------------------------------------------------- NMIs */
+
+/* The #DB intercept back to what hvm_debug= asked for. */
+static void svm_db_intercept(struct vmcb *vmcb, bool on)
+{
+    vmcb->intercept_exc = (vmcb->intercept_exc & ~EXC_DB_BIT) |
+                          (on ? EXC_DB_BIT : hvm_debug_exceptions & EXC_DB_BIT);
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_INTERCEPTS);
+}
+
+/* NMI blocking after an exit (asm/hvm/svm/nmi.h): the IRET intercept, our single step. */
+static void svm_nmi_exit(struct svm_vcpu *sv, struct hvm_exit *exit)
+{
+    struct vmcb *vmcb = sv->vmcb;
+    bool stepping = sv->nmi.singlestep;
+    uint64_t rflags = vmcb->rflags;
+
+    if (vmcb->exitcode == VMEXIT_IRET) {
+        svm_nmi_iret_exit(&sv->nmi, vmcb->rip);
+        vmcb->intercept_misc1 &= ~VMCB_INTC1_IRET;
+        vmcb_mark_dirty(vmcb, VMCB_CLEAN_INTERCEPTS);
+        exit->reason = HVM_EXIT_NONE;
+        return;
+    }
+    if (svm_nmi_after_exit(&sv->nmi, vmcb->exitcode == VMEXIT_EXCEPTION_DB, vmcb->rip,
+                           &rflags)) {
+        vmcb->dr6 &= ~DR6_BS;
+        exit->reason = HVM_EXIT_NONE;
+    }
+    vmcb->rflags = rflags;
+    if (stepping)
+        svm_db_intercept(vmcb, false);
+}
+
 /*
  * The guest's first MOV to or from a DR: give it DR0-3 (loaded before
  * each VMRUN from then on, saved after) and stop intercepting; the
@@ -308,9 +344,9 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     sv->reinject = 0;
 
     vmcb->rax = v->hvm.gprs.rax;
-    hvm_xstate_enter(&sv->xs);
+    hvm_xstate_enter(&v->hvm.xstate);
     svm_vmrun(sv->vmcb_pa, &v->hvm.gprs, virt_to_maddr(host_vmsave_area[smp_processor_id()]));
-    hvm_xstate_exit(&sv->xs);
+    hvm_xstate_exit(&v->hvm.xstate);
     v->hvm.gprs.rax = vmcb->rax;
     svm_clean_bits_after_vmrun(sv, cpu);
     if (sv->dr_live)
@@ -324,6 +360,7 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     vmcb->intercept_misc1 &= ~VMCB_INTC1_VINTR;
     vmcb_mark_dirty(vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
     svm_decode_exit(vmcb, exit, svm_has_nrips);
+    svm_nmi_exit(sv, exit);
     if (exit->reason == HVM_EXIT_DR_ACCESS)
         svm_dr_first_use(sv, exit);
     /* Where NRIPS is missing, EXITINFO2 of IOIO exits carries the next RIP. */
@@ -476,6 +513,12 @@ static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
     vmcb->eventinj = inj;
     /* A new exception replaces one the exit interrupted (a fault while delivering it). */
     to_svm(v)->reinject = 0;
+    /* NMIs are blocked from this delivery until an IRET completes. */
+    if (ev->type == HVM_EVENT_NMI) {
+        svm_nmi_injected(&to_svm(v)->nmi);
+        vmcb->intercept_misc1 |= VMCB_INTC1_IRET;
+        vmcb_mark_dirty(vmcb, VMCB_CLEAN_INTERCEPTS);
+    }
 }
 
 static bool svm_interrupts_enabled(struct vcpu *v)
@@ -483,8 +526,31 @@ static bool svm_interrupts_enabled(struct vcpu *v)
     struct vmcb *vmcb = vmcb_of(v);
 
     /* An event an exit interrupted goes first: the interrupt waits for the window after it. */
-    return (vmcb->rflags & (1u << 9)) && !(vmcb->int_state & VMCB_INT_SHADOW) &&
+    return (vmcb->rflags & X86_EFLAGS_IF_BIT) && !(vmcb->int_state & VMCB_INT_SHADOW) &&
            !to_svm(v)->reinject;
+}
+
+/* In an NMI handler (until its IRET completes), in an STI / MOV SS shadow, or an event queued. */
+static bool svm_nmi_blocked(struct vcpu *v)
+{
+    struct svm_vcpu *sv = to_svm(v);
+
+    return sv->nmi.masked || (sv->vmcb->int_state & VMCB_INT_SHADOW) || sv->reinject ||
+           (sv->vmcb->eventinj & EVENTINJ_VALID);
+}
+
+/* No NMI-window intercept without vNMI: the IRET intercept, or a single step (nmi.h). */
+static void svm_enable_nmi_window(struct vcpu *v)
+{
+    struct svm_vcpu *sv = to_svm(v);
+    struct vmcb *vmcb = sv->vmcb;
+    uint64_t rflags = vmcb->rflags;
+
+    if (svm_nmi_want_step(&sv->nmi, vmcb->int_state & VMCB_INT_SHADOW,
+                          sv->reinject || (vmcb->eventinj & EVENTINJ_VALID), &rflags)) {
+        vmcb->rflags = rflags;
+        svm_db_intercept(vmcb, true);
+    }
 }
 
 static void svm_enable_intr_window(struct vcpu *v)
@@ -494,6 +560,24 @@ static void svm_enable_intr_window(struct vcpu *v)
     /* A virtual interrupt request that exits when the guest could take it. */
     vmcb->intercept_misc1 |= VMCB_INTC1_VINTR;
     vmcb->vintr |= VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR;
+}
+
+/* INIT: nothing queued, no window, NMIs unblocked. */
+static void svm_reset_events(struct vcpu *v)
+{
+    struct svm_vcpu *sv = to_svm(v);
+    struct vmcb *vmcb = sv->vmcb;
+    uint64_t rflags = vmcb->rflags;
+
+    svm_nmi_reset(&sv->nmi, &rflags);
+    vmcb->rflags = rflags;
+    svm_db_intercept(vmcb, false);
+    vmcb->eventinj = 0;
+    sv->reinject = 0;
+    vmcb->int_state = 0;
+    vmcb->vintr &= ~(VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR);
+    vmcb->intercept_misc1 &= ~(VMCB_INTC1_VINTR | VMCB_INTC1_IRET);
+    vmcb_mark_dirty(vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
 }
 
 /* The IPI is the work: it makes the target leave the guest (VMEXIT_INTR). */
@@ -579,6 +663,9 @@ static struct hvm_function_table svm_function_table = {
     .inject_event = svm_inject_event,
     .interrupts_enabled = svm_interrupts_enabled,
     .enable_intr_window = svm_enable_intr_window,
+    .nmi_blocked = svm_nmi_blocked,
+    .enable_nmi_window = svm_enable_nmi_window,
+    .reset_events = svm_reset_events,
     .p2m_ops = &svm_p2m_ops,
     .flush_guest_tlbs = svm_flush_guest_tlbs,
     .write_hypercall_insn = svm_write_hypercall_insn,
@@ -610,6 +697,8 @@ const struct hvm_function_table *start_svm(void)
     svm_has_nrips = r.d & SVM_FEAT_NRIPS;
     svm_has_vmcb_clean = r.d & SVM_FEAT_VMCB_CLEAN;
     svm_function_table.has_next_rip = svm_has_nrips;
+    /* RDTSCP runs natively wherever the host has it (no intercept to turn on). */
+    svm_function_table.has_rdtscp = true;
     svm_p2m_ops = npt_p2m_ops;
     svm_p2m_ops.flush = svm_npt_flush;
 

@@ -10,6 +10,7 @@ static const uint8_t vmx_simple_exits[EXIT_REASON_NR] = {
     [EXIT_REASON_TRIPLE_FAULT] = HVM_EXIT_TRIPLE_FAULT,
     [EXIT_REASON_INIT] = HVM_EXIT_INIT,
     [EXIT_REASON_INTR_WINDOW] = HVM_EXIT_NONE,
+    [EXIT_REASON_NMI_WINDOW] = HVM_EXIT_NONE,
     [EXIT_REASON_CPUID] = HVM_EXIT_CPUID,
     [EXIT_REASON_HLT] = HVM_EXIT_HLT,
     [EXIT_REASON_INVLPG] = HVM_EXIT_INVLPG,
@@ -143,7 +144,8 @@ void vmx_decode_exit(const struct vmx_exit_info *info, struct hvm_exit *exit)
         break;
     }
     default:
-        if (basic < EXIT_REASON_NR && (vmx_simple_exits[basic] || basic == EXIT_REASON_INTR_WINDOW))
+        if (basic < EXIT_REASON_NR && (vmx_simple_exits[basic] || basic == EXIT_REASON_INTR_WINDOW ||
+                                       basic == EXIT_REASON_NMI_WINDOW))
             exit->reason = (enum hvm_exit_reason)vmx_simple_exits[basic];
         else
             exit->reason = HVM_EXIT_UNHANDLED;

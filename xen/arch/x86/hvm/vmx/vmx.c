@@ -64,7 +64,6 @@ static struct vmx_caps {
 } vmx_caps;
 
 struct vmx_vcpu {
-    struct hvm_xstate xs; /* first: see asm/hvm/xstate.h */
     void *vmcs;
     paddr_t vmcs_ma;
     void *msr_bitmap;
@@ -83,7 +82,6 @@ struct vmx_vcpu {
     uint64_t dr[4], dr6;
 };
 BUILD_BUG_ON(sizeof(struct vmx_vcpu) > PAGE_SIZE);
-BUILD_BUG_ON(offsetof(struct vmx_vcpu, xs) != 0);
 
 struct vmx_domain {
     cpumask_t ept_cpus; /* CPUs that ever loaded this domain's EPTP */
@@ -102,6 +100,13 @@ static DEFINE_PER_CPU(struct vmx_vcpu *, dr_owner);
  * logging); EPTP bit 6 turns them on.
  */
 static bool vmx_ept_ad;
+/*
+ * Virtual NMIs: the VMCS tracks the guest's NMI blocking ("blocking by
+ * NMI", lifted by its IRET), and NMI-window exiting says when it ends.
+ * Without them the blocking bit still follows injected NMIs, but the
+ * window falls back to the interrupt window.
+ */
+static bool vmx_virtual_nmis, vmx_nmi_window;
 static unsigned int vmx_maxphyaddr = 36;   /* CPUID 0x80000008, read at probe */
 static struct vpid_pool vmx_vpids;
 static DEFINE_SPINLOCK(vmx_vpids_lock);
@@ -531,8 +536,8 @@ static int vmx_vcpu_initialise(struct vcpu *v)
     spin_lock(&vmx_vpids_lock);
     vmx->vpid = vpid_alloc(&vmx_vpids);
     spin_unlock(&vmx_vpids_lock);
-    if (!vmx->vmcs || !vmx->msr_bitmap || vmx->vpid == 0 || hvm_xstate_init(&vmx->xs)) {
-        hvm_xstate_free(&vmx->xs);
+    if (!vmx->vmcs || !vmx->msr_bitmap || vmx->vpid == 0 || hvm_xstate_init(&v->hvm.xstate)) {
+        hvm_xstate_free(&v->hvm.xstate);
         vmx_vpid_put(vmx->vpid);
         if (vmx->vmcs)
             free_xenheap_pages(vmx->vmcs, 0);
@@ -600,7 +605,7 @@ static void vmx_vcpu_destroy(struct vcpu *v)
     }
     /* Its next owner flushes it on every CPU it is loaded on (vmx_load). */
     vmx_vpid_put(vmx->vpid);
-    hvm_xstate_free(&vmx->xs);
+    hvm_xstate_free(&v->hvm.xstate);
     free_xenheap_pages(vmx->vmcs, 0);
     free_xenheap_pages(vmx->msr_bitmap, 0);
     free_xenheap_pages(vmx, 0);
@@ -878,6 +883,69 @@ static void vmx_enable_intr_window(struct vcpu *v)
     vmx_set_intr_window(v, true);
 }
 
+/* In the guest's NMI handler (until its IRET), an STI / MOV SS shadow, or an event queued. */
+static bool vmx_nmi_blocked(struct vcpu *v)
+{
+    vmx_intr_info_t queued;
+
+    vmx_load(v);
+    queued.raw = (uint32_t)vmread(VM_ENTRY_INTR_INFO);
+    return queued.valid || (vmread(GUEST_INTERRUPTIBILITY_INFO) &
+                            (VMX_INTR_SHADOW_STI | VMX_INTR_SHADOW_MOV_SS | VMX_INTR_BLOCK_NMI));
+}
+
+static void vmx_set_nmi_window(struct vcpu *v, bool on)
+{
+    struct vmx_vcpu *vmx = v->hvm.vendor;
+
+    vmx->cpu_ctls =
+        on ? vmx->cpu_ctls | CPU_NMI_WINDOW_EXITING : vmx->cpu_ctls & ~CPU_NMI_WINDOW_EXITING;
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_ctls);
+}
+
+static void vmx_enable_nmi_window(struct vcpu *v)
+{
+    vmx_load(v);
+    if (vmx_nmi_window)
+        vmx_set_nmi_window(v, true);
+    else
+        vmx_set_intr_window(v, true);
+}
+
+/* INIT: nothing queued, no windows, no shadow or NMI blocking. */
+static void vmx_reset_events(struct vcpu *v)
+{
+    vmx_load(v);
+    vmwrite(VM_ENTRY_INTR_INFO, 0);
+    vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+    vmx_set_intr_window(v, false);
+    if (vmx_nmi_window)
+        vmx_set_nmi_window(v, false);
+}
+
+/*
+ * An exit in the middle of an IRET (a fault, an EPT violation) that had
+ * already lifted virtual-NMI blocking: the IRET runs again, so the
+ * blocking must be back for it (SDM: "NMI unblocking due to IRET").
+ */
+static void vmx_restore_nmi_blocking(const struct vmx_exit_info *info)
+{
+    unsigned int basic = VMX_EXIT_REASON_BASIC(info->reason);
+    vmx_intr_info_t idt = {.raw = (uint32_t)vmread(IDT_VECTORING_INFO)};
+    vmx_intr_info_t ii = {.raw = info->intr_info};
+    bool unblocked = false;
+
+    if (!vmx_virtual_nmis || idt.valid)
+        return;
+    if (basic == EXIT_REASON_EXCEPTION_NMI)
+        unblocked = ii.valid && ii.nmi_unblock && ii.type != VMX_INTR_TYPE_NMI;
+    else if (basic == EXIT_REASON_EPT_VIOLATION)
+        unblocked = info->qual & (1ULL << 12);
+    if (unblocked)
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+                vmread(GUEST_INTERRUPTIBILITY_INFO) | VMX_INTR_BLOCK_NMI);
+}
+
 /* ---- Entry and exit ---- */
 static void vmx_report_entry_failure(struct vcpu *v, int rc)
 {
@@ -966,9 +1034,9 @@ static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
         this_cpu(dr_owner) = vmx;
     }
 
-    hvm_xstate_enter(&vmx->xs);
+    hvm_xstate_enter(&v->hvm.xstate);
     rc = vmx_asm_enter(&v->hvm.gprs, vmx->launched);
-    hvm_xstate_exit(&vmx->xs);
+    hvm_xstate_exit(&v->hvm.xstate);
 
     if (rc) {
         if (flags & X86_EFLAGS_IF)
@@ -997,12 +1065,16 @@ static void vmx_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     vmx_decode_exit(&info, exit);
     vmx->last_insn_len = exit->insn_len;
 
-    if (!(info.reason & VMX_EXIT_REASON_FAILED_ENTRY))
+    if (!(info.reason & VMX_EXIT_REASON_FAILED_ENTRY)) {
+        vmx_restore_nmi_blocking(&info);
         vmx_requeue_idt_vectoring();
+    }
     if (exit->reason == HVM_EXIT_EXCEPTION && exit->u.exc.vector == VMX_EXC_AC)
         vmx_reflect_ac(exit);
     if (VMX_EXIT_REASON_BASIC(info.reason) == EXIT_REASON_INTR_WINDOW)
         vmx_set_intr_window(v, false);
+    if (VMX_EXIT_REASON_BASIC(info.reason) == EXIT_REASON_NMI_WINDOW)
+        vmx_set_nmi_window(v, false);
     if (exit->reason == HVM_EXIT_DR_ACCESS)
         vmx_dr_first_use(vmx, exit);
     /* The host's NMI: through its own handler, as if it had come now. */
@@ -1080,6 +1152,9 @@ static struct hvm_function_table vmx_function_table = {
     .inject_event = vmx_inject_event,
     .interrupts_enabled = vmx_interrupts_enabled,
     .enable_intr_window = vmx_enable_intr_window,
+    .nmi_blocked = vmx_nmi_blocked,
+    .enable_nmi_window = vmx_enable_nmi_window,
+    .reset_events = vmx_reset_events,
     .p2m_ops = &vmx_p2m_ops,
     .flush_guest_tlbs = vmx_flush_domain,
     .write_hypercall_insn = vmx_write_hypercall_insn,
@@ -1139,7 +1214,7 @@ static const struct hvm_function_table *vmx_probe(void)
         return NULL;
     }
     if (!vmx_pick_ctls("pin-based", MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS,
-                       PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, &vmx_caps.pin) ||
+                       PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, PIN_VIRTUAL_NMIS, &vmx_caps.pin) ||
         !vmx_pick_ctls("processor-based", MSR_IA32_VMX_PROCBASED_CTLS,
                        MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
                        CPU_HLT_EXITING | CPU_UNCOND_IO_EXITING | CPU_USE_MSR_BITMAPS |
@@ -1183,6 +1258,13 @@ static const struct hvm_function_table *vmx_probe(void)
                may1 & CPU2_UNRESTRICTED_GUEST ? "yes" : "no");
         return NULL;
     }
+    /* NMI-window exiting is allowed only with virtual NMIs (SDM: VM-entry checks). */
+    vmx_virtual_nmis = vmx_caps.pin & PIN_VIRTUAL_NMIS;
+    vmx_nmi_window = vmx_virtual_nmis &&
+                     (rdmsr(vmx_caps.basic.true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
+                                                     : MSR_IA32_VMX_PROCBASED_CTLS) >> 32) &
+                         CPU_NMI_WINDOW_EXITING;
+    vmx_function_table.has_rdtscp = vmx_caps.cpu2 & CPU2_ENABLE_RDTSCP;
     vmx_caps.ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);
     if (!(vmx_caps.ept_vpid & VMX_EPT_CAP_WALK_4) || !(vmx_caps.ept_vpid & VMX_EPT_CAP_MT_WB) ||
         !(vmx_caps.ept_vpid & VMX_EPT_CAP_INVEPT) || !(vmx_caps.ept_vpid & VMX_VPID_CAP_INVVPID) ||
@@ -1215,6 +1297,8 @@ static const struct hvm_function_table *vmx_probe(void)
            vmx_caps.ept_vpid & VMX_EPT_CAP_2M ? ", 2MB" : "",
            vmx_caps.ept_vpid & VMX_EPT_CAP_1G ? ", 1GB" : "",
            vmx_ept_ad ? "in use" : "absent");
+    printk("VMX: virtual NMIs %s, NMI-window exiting %s\n", vmx_virtual_nmis ? "yes" : "no",
+           vmx_nmi_window ? "yes" : "no");
     printk("VMX: VPID, unrestricted guest%s%s%s\n",
            vmx_caps.cpu2 & CPU2_ENABLE_RDTSCP ? ", RDTSCP" : "",
            vmx_caps.cpu2 & CPU2_ENABLE_INVPCID ? ", INVPCID" : "",

@@ -9,13 +9,13 @@
 #include <xen/cpumask.h>
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/vmcb.h>
+#include <asm/hvm/svm/nmi.h>
 #include <asm/hvm/xstate.h>
 
 struct vcpu;
 struct domain;
 
 struct svm_vcpu {
-    struct hvm_xstate xs;           /* first: see asm/hvm/xstate.h */
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     /* ASID in use on asid_cpu, valid while asid_gen matches that CPU's generation. */
@@ -29,6 +29,7 @@ struct svm_vcpu {
     bool dr_live;
     unsigned int dr_cpu;            /* the CPU whose DR0-3 it last loaded */
     uint64_t dr[4];
+    struct svm_nmi nmi;             /* guest NMI blocking (asm/hvm/svm/nmi.h) */
 };
 
 struct svm_domain {

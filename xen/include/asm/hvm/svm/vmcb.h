@@ -122,6 +122,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMCB_INTC1_INIT         (1u << 3)
 #define VMCB_INTC1_VINTR        (1u << 4)
 #define VMCB_INTC1_CPUID        (1u << 18)
+#define VMCB_INTC1_IRET         (1u << 20)
 #define VMCB_INTC1_HLT          (1u << 24)
 #define VMCB_INTC1_IOIO         (1u << 27)
 #define VMCB_INTC1_MSR          (1u << 28)
@@ -180,6 +181,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMEXIT_DR0_WRITE        0x030
 #define VMEXIT_DR15_WRITE       0x03f
 #define VMEXIT_EXCEPTION_DE     0x040   /* 0x40 + vector */
+#define VMEXIT_EXCEPTION_DB     0x041
 #define VMEXIT_INTR             0x060
 #define VMEXIT_NMI              0x061
 #define VMEXIT_SMI              0x062
@@ -187,6 +189,7 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMEXIT_VINTR            0x064
 #define VMEXIT_RDTSC            0x06e
 #define VMEXIT_CPUID            0x072
+#define VMEXIT_IRET             0x074
 #define VMEXIT_PAUSE            0x077
 #define VMEXIT_HLT              0x078
 #define VMEXIT_INVLPG           0x079
