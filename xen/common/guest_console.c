@@ -30,6 +30,8 @@
 #include <xen/p2m.h>
 #include <xen/event.h>
 #include <xen/guest_console.h>
+#include <public/xen.h>
+#include <xen/bootdomain.h>
 #include <public/io/console.h>
 #include <public/hvm/params.h>
 #include <asm/page.h>
@@ -181,6 +183,11 @@ void guest_console_input(struct domain *d, char c)
     struct xencons_interface *intf;
     unsigned int port = 0;
 
+    /* The control domain reads its input with CONSOLEIO_read, told by VIRQ_CONSOLE (as Xen's dom0). */
+    if (d->capabilities & BOOT_CAP_CONTROL) {
+        console_io_input(d, c);
+        send_guest_global_virq(d, VIRQ_CONSOLE);
+    }
     spin_lock(&rings_lock);
     r = d->console_ring;
     if (r && !d->is_dying && (intf = ring_page(d, r))) {
