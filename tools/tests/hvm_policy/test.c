@@ -84,6 +84,20 @@ static void test_cpuid_filtering(void)
     CHECK(!r.a && !r.b && !r.c && !r.d, "MONITOR leaf hidden");
     r = policy(0xd, 0, NULL);
     CHECK(!r.a && !r.b && !r.c && !r.d, "XSAVE leaf hidden");
+
+    /* A vendor that cannot give RDTSCP/RDPID the guest's TSC_AUX hides both. */
+    {
+        struct hvm_cpuid_ctx no = ctx;
+
+        no.no_rdtscp = true;
+        hvm_cpuid_policy(0x80000001U, 0, &all_ones, &no, &r);
+        CHECK(!(r.d & (1u << 27)), "RDTSCP hidden");
+        CHECK(r.d & (1u << 29), "LM still kept");
+        hvm_cpuid_policy(7, 0, &all_ones, &no, &r);
+        CHECK(!(r.c & (1u << 22)), "RDPID hidden");
+        hvm_cpuid_policy(7, 0, &all_ones, &ctx, &r);
+        CHECK(r.c & (1u << 22), "RDPID kept when RDTSCP works");
+    }
 }
 
 static void test_cpuid_maxima(void)

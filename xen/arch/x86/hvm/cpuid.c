@@ -177,6 +177,8 @@ void hvm_cpuid_policy(uint32_t leaf, uint32_t subleaf, const struct cpuid_leaf *
         if (subleaf == 0) {
             out->b = host->b & (L7_EBX_KEEP | (ctx->xcr0_allowed & XCR0_YMM ? L7_EBX_AVX2 : 0));
             out->c = host->c & L7_ECX_KEEP;
+            if (ctx->no_rdtscp)
+                out->c &= ~(1U << 22);      /* RDPID reads TSC_AUX too */
         }
         break;
     case 0xd:
@@ -190,6 +192,8 @@ void hvm_cpuid_policy(uint32_t leaf, uint32_t subleaf, const struct cpuid_leaf *
         out->a = host->a;
         out->c = host->c & LX1_ECX_KEEP;
         out->d = host->d & LX1_EDX_KEEP;
+        if (ctx->no_rdtscp)
+            out->d &= ~(1U << 27);          /* RDTSCP */
         break;
     case 0x80000002U: case 0x80000003U: case 0x80000004U:
     case 0x80000005U: case 0x80000006U:

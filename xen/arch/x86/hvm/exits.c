@@ -64,6 +64,7 @@ int hvm_exit_cpuid(struct vcpu *v, struct hvm_exit *exit)
     cpuid(0x80000000U, &r);
     ctx.host_max_ext = r.a;
     ctx.xcr0_allowed = hvm_xstate_allowed();
+    ctx.no_rdtscp = !hvm_funcs->has_rdtscp;
     if (ctx.xcr0_allowed) {
         ctx.guest_xcr0 = hvm_xstate_of(v)->xcr0;
         ctx.guest_osxsave = hvm_funcs->get_cr(v, 4) & X86_CR4_OSXSAVE;
@@ -248,7 +249,7 @@ static bool all_vcpus_dead(struct domain *d)
 static bool hlt_wakes(struct vcpu *v)
 {
     if (v->hvm.halted_irq_off)
-        return ACCESS_ONCE(v->hvm.vlapic.nmi_pending);
+        return ACCESS_ONCE(v->hvm.vlapic.nmi_pending) && !hvm_funcs->nmi_blocked(v);
     return vlapic_event_waiting(v);
 }
 

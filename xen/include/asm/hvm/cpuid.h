@@ -24,6 +24,7 @@ struct hvm_cpuid_ctx {
     uint32_t xsave_size;            /* standard area for guest_xcr0 */
     uint32_t xsave_size_max;        /* standard area for xcr0_allowed */
     uint32_t xsave_size_compact;    /* compacted area for guest_xcr0 */
+    bool no_rdtscp;                 /* the vendor cannot give RDTSCP/RDPID the guest's TSC_AUX */
 };
 
 #define XEN_CPUID_BASE          0x40000000U
