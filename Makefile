@@ -32,12 +32,15 @@ run: deps
 	$(MAKE) xen
 	scripts/run-demo
 
+# A host test that does not build is counted as a failure by run-tests.py,
+# so the suite still runs everything else and ends with its summary line.
 test: deps
 	$(MAKE) xen stubdom
-	$(MAKE) tools-tests
+	-$(MAKE) -k tools-tests
 	$(PYTHON) automation/run-tests.py
 
-test-host: xen tools-tests
+test-host: xen
+	-$(MAKE) -k tools-tests
 	$(PYTHON) automation/run-tests.py --host-only
 
 test-emu: xen stubdom

@@ -55,6 +55,38 @@ void handle_keypress(unsigned char key)
     nr_keys_seen++;
 }
 
+/* The domain list the input focus cycles through, and what each domain was typed. */
+static struct domain fake_doms[2];
+struct domain *domain_list;
+static char typed[2][16];
+static unsigned int nr_typed[2];
+
+void domlist_lock(void)
+{
+}
+
+void domlist_unlock(void)
+{
+}
+
+struct domain *domain_find(domid_t id)
+{
+    struct domain *d;
+
+    for (d = domain_list; d; d = d->next_in_list)
+        if (d->domain_id == id && !d->is_dying)
+            return d;
+    return NULL;
+}
+
+void guest_console_input(struct domain *d, char c)
+{
+    unsigned int i = (unsigned int)(d - fake_doms);
+
+    if (nr_typed[i] < sizeof(typed[i]) - 1)
+        typed[i][nr_typed[i]++] = c;
+}
+
 unsigned int smp_processor_id(void)
 {
     return 0;
@@ -735,6 +767,51 @@ static void test_console_input(void)
     reset_console();
 }
 
+/* Ctrl-A x3 cycles hypervisor -> each domain by id -> hypervisor; input follows the focus. */
+static void test_console_focus(void)
+{
+    unsigned int i;
+
+    reset_console();
+    console_focus = CONSOLE_FOCUS_XEN;
+    switch_chars_seen = 0;
+    nr_keys_seen = 0;
+    memset(fake_doms, 0, sizeof(fake_doms));
+    memset(typed, 0, sizeof(typed));
+    memset(nr_typed, 0, sizeof(nr_typed));
+    /* Listed out of id order: the cycle goes by id. */
+    fake_doms[0].domain_id = 7;
+    snprintf(fake_doms[0].name, sizeof(fake_doms[0].name), "web");
+    fake_doms[1].domain_id = 2;
+    fake_doms[0].next_in_list = &fake_doms[1];
+    domain_list = &fake_doms[0];
+
+    for (i = 0; i < 3; i++)
+        console_input(0x01);
+    CHECK(ring_contains("*** Serial input to d2 (type Ctrl-A"), "focus on d2 (no name)");
+    console_input('a');
+    for (i = 0; i < 3; i++)
+        console_input(0x01);
+    CHECK(ring_contains("*** Serial input to d7 (web) (type Ctrl-A"), "focus on d7 (web)");
+    console_input('b');
+    console_input(0x01);
+    console_input('c');
+    CHECK(!strcmp(typed[1], "a") && !strcmp(typed[0], "b\x01" "c"), "typed: d2 \"%s\", d7 \"%s\"",
+          typed[1], typed[0]);
+    CHECK(keys_are("", 0), "no debug key while a domain has the focus");
+    /* The domain with the focus goes away: input returns to the hypervisor. */
+    fake_doms[0].is_dying = true;
+    console_input('h');
+    CHECK(keys_are("h", 1), "back to the debug keys");
+    fake_doms[0].is_dying = false;
+    reset_console();
+    for (i = 0; i < 9; i++)
+        console_input(0x01);
+    CHECK(ring_contains("*** Serial input to the hypervisor (type Ctrl-A"), "full cycle back");
+    domain_list = NULL;
+    reset_console();
+}
+
 int main(void)
 {
     static const struct test_case cases[] = {
@@ -751,6 +828,7 @@ int main(void)
         { "cmdline_loglvl_filter", test_loglvl_filter },
         { "cmdline_console_devices", test_console_devices },
         { "cmdline_console_input", test_console_input },
+        { "cmdline_console_focus", test_console_focus },
     };
 
     return test_run(cases, ARRAY_SIZE(cases));
