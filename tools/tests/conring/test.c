@@ -7,6 +7,8 @@
  * channels and the console line printer are stand-ins here.
  */
 #include "test.h"
+#include <xen/bootdomain.h>
+#include <public/xen.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
 #include <xen/mm.h>
@@ -93,6 +95,25 @@ int evtchn_send_port(struct domain *d, unsigned int port)
     CHECK_EQ(port, PORT);
     sends++;
     return 0;
+}
+
+/* The control domain's CONSOLEIO_read side. */
+static char io_typed[8];
+static unsigned int io_nr, virqs;
+
+void console_io_input(struct domain *d, char c)
+{
+    CHECK(d == &dom, "input of another domain");
+    if (io_nr < sizeof(io_typed))
+        io_typed[io_nr] = c;
+    io_nr++;
+}
+
+void send_guest_global_virq(struct domain *d, unsigned int virq)
+{
+    CHECK(d == &dom, "VIRQ for another domain");
+    CHECK_EQ(virq, VIRQ_CONSOLE);
+    virqs++;
 }
 
 void guest_console_write(struct domain *d, const char *s, size_t len)
@@ -287,6 +308,15 @@ static void test_input(void)
     ring_mapped = false;
     guest_console_input(&dom, 'q');
     CHECK_EQ(sends, 0);
+
+    /* Only the control domain also gets it through CONSOLEIO_read, with VIRQ_CONSOLE. */
+    CHECK(io_nr == 0 && virqs == 0, "an ordinary domain's input went to console_io");
+    reset();
+    dom.capabilities = BOOT_CAP_CONTROL;
+    guest_console_input(&dom, 'k');
+    CHECK(io_nr == 1 && io_typed[0] == 'k' && virqs == 1, "control domain: %u bytes, %u VIRQs",
+          io_nr, virqs);
+    CHECK(ring->in[0] == 'k' && sends == 1, "and its ring too");
 }
 
 static void test_destroy(void)
