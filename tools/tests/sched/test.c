@@ -870,6 +870,70 @@ static void test_pause_in_flight(void)
 }
 
 /*
+ * An unblock racing a block: the vCPU blocks (HLT) and its CPU schedules;
+ * another CPU's vcpu_unblock() clears VPF_blocked without the lock after
+ * do_schedule left the vCPU off the queue but before the switch (which
+ * calls it runnable), then its vcpu_wake() gets the lock.  The wake must
+ * still queue it: a runstate of "runnable" is no proof of being queued.
+ * A wake of a vCPU that is already queued changes nothing.
+ */
+static const struct scheduler_ops *race_ops_orig;
+static struct vcpu *race_unblock;
+
+static struct sched_decision race_do_schedule(struct scheduler *s, unsigned int cpu,
+                                              struct vcpu *prev, s_time_t now)
+{
+    struct sched_decision d = race_ops_orig->do_schedule(s, cpu, prev, now);
+
+    if (race_unblock)
+        __atomic_fetch_and(&race_unblock->pause_flags, ~VPF_blocked, __ATOMIC_SEQ_CST);
+    race_unblock = NULL;
+    return d;
+}
+
+static void test_unblock_during_schedule(void)
+{
+    static struct scheduler_ops race_ops;
+    struct scheduler *s;
+    struct tdom *t;
+    struct vcpu *v;
+
+    pool_new(12, "credit", 7, 7);
+    t = tdom_new(2, 12);
+    v = V(t, 0);
+    vcpu_up(v);
+    sim_run(MILLISECS(5));
+    CHECK(v->is_running, "not running after vcpu_up");
+
+    s = &t->d.cpupool->sched;
+    race_ops_orig = s->ops;
+    race_ops = *s->ops;
+    race_ops.do_schedule = race_do_schedule;
+    s->ops = &race_ops;
+    race_unblock = v;
+    vcpu_block(v);
+    sim_settle();                   /* CPU 7 schedules; the unblock lands inside */
+    s->ops = race_ops_orig;
+    CHECK(!v->is_running && !(v->pause_flags & VPF_blocked), "race not set up: running %d",
+          v->is_running);
+    vcpu_wake(v);                   /* the rest of that vcpu_unblock() */
+    tdom_clear_runs(t);
+    sim_run(MILLISECS(20));
+    CHECK(t->tv[0].runs && v->is_running, "woken vCPU lost: runs %lu, state %d", t->tv[0].runs,
+          v->runstate.state);
+
+    vcpu_up(V(t, 1));               /* queued behind v on the one CPU */
+    sim_settle();
+    vcpu_wake(V(t, 1));
+    vcpu_wake(V(t, 1));
+    sim_run(MILLISECS(100));
+    CHECK(t->tv[1].runs, "queued vCPU never ran");
+    tdom_free(t);
+    pool_del(12);
+    check_clean();
+}
+
+/*
  * Null: one CPU per vCPU; more vCPUs than CPUs wait (with a warning) and
  * take the next CPU freed that they may use; pinning and soft affinity
  * are respected; a CPU with a vCPU cannot leave the pool.
@@ -1159,6 +1223,7 @@ static const struct test_case cases[] = {
     { "sched: yield", test_yield },
     { "sched: pause counts and runstates", test_pause_runstate },
     { "sched: pause in flight", test_pause_in_flight },
+    { "sched: unblock during schedule", test_unblock_during_schedule },
     { "sched: null scheduler", test_null },
     { "sched: cpupools", test_cpupools },
     { "sched: boot self-tests simulated", test_boot_selftests },

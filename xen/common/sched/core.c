@@ -466,8 +466,14 @@ void vcpu_wake(struct vcpu *v)
 {
     struct scheduler *s = sched_vcpu_lock(v);
 
-    if (vcpu_runnable(v) && !v->is_running && v->runstate.state != RUNSTATE_runnable) {
-        runstate_set(v, RUNSTATE_runnable, NOW());
+    /*
+     * Runnable yet neither running nor queued happens: unblocked (without
+     * the lock) between its CPU's requeue and switch, it was left out of
+     * the queue but called runnable.  So ask even then: wake is idempotent.
+     */
+    if (vcpu_runnable(v) && !v->is_running) {
+        if (v->runstate.state != RUNSTATE_runnable)
+            runstate_set(v, RUNSTATE_runnable, NOW());
         sched_wake(s, v);
     }
     sched_vcpu_unlock(s);

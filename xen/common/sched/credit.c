@@ -491,6 +491,9 @@ static void csched_wake(struct scheduler *s, struct vcpu *v)
 {
     struct csched_vcpu *svc = csched_vcpu(v);
 
+    /* Already waiting to run (the core asks whenever it may have been left out). */
+    if (svc->queued_on != CSCHED_NOT_QUEUED || svc->parked)
+        return;
     if (csched_is_capped_out(svc)) {
         csched_park(csched_priv(s), svc);
         return;

@@ -99,7 +99,7 @@ struct scheduler_ops {
 
     /*
      * vCPUs.  insert_vcpu and remove_vcpu see a vCPU that does not run;
-     * wake is called when a vCPU becomes runnable (not running, not queued);
+     * wake is called when a vCPU not running is runnable, perhaps queued already (a no-op then);
      * sleep when a queued one stops being runnable; affinity_changed after
      * its masks changed, running or not.
      */
