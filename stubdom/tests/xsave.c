@@ -11,6 +11,7 @@
 
 const char test_name[] = "xsave";
 
+#define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXSAVE (1ull << 18)
 #define CPUID1_XSAVE (1u << 26)
 #define CPUID1_OSXSAVE (1u << 27)
@@ -165,14 +166,34 @@ static unsigned int ymm_matching(uint32_t seed)
     return ok;
 }
 
+static uint32_t stmxcsr(void)
+{
+    uint32_t v;
+
+    asm volatile("stmxcsr %0" : "=m"(v));
+    return v;
+}
+
+static void ldmxcsr(uint32_t v)
+{
+    asm volatile("ldmxcsr %0" : : "m"(v));
+}
+
 static void check_avx(void)
 {
     struct cpuid_regs r;
-    uint32_t seed = 0x10 + domid, upper;
+    uint32_t seed = 0x10 + domid, upper, mxcsr, want_mxcsr = 0x7f80 - 0x1000 * (domid & 1);
     uint64_t bv, xcr0;
     unsigned int kept;
     int vec;
 
+    /*
+     * MXCSR is SSE state the guest owns whatever XCR0 says: enabling YMM
+     * (whose restore also loads MXCSR) must not change it.  Rounding
+     * toward zero, masks as at reset; the other domain uses another value.
+     */
+    write_cr4(read_cr4() | CR4_OSFXSR);
+    ldmxcsr(want_mxcsr);
     vec = xsetbv_safe(0, XCR0_X87 | XCR0_SSE | XCR0_YMM);
     xcr0 = xgetbv0();
     check(vec == -1 && xcr0 == (XCR0_X87 | XCR0_SSE | XCR0_YMM), "xsetbv_ymm",
@@ -186,6 +207,9 @@ static void check_avx(void)
     kept = ymm_matching(seed);
     check(kept == NR_YMM, "ymm_kept",
           "%u of 16 YMM registers kept their values across exits and other domains", kept);
+    mxcsr = stmxcsr();
+    check(mxcsr == want_mxcsr, "mxcsr_kept", "MXCSR %#x after enabling YMM and running others "
+          "(want %#x)", mxcsr, want_mxcsr);
 
     /* The guest's own XSAVE: header says YMM in use, image where leaf 0xD.2 says. */
     r = cpuid_count(0xd, 2);
@@ -203,6 +227,15 @@ static void check_avx(void)
     asm volatile("1: vmovdqu %%ymm0, %0\n2:\n\t" EXTABLE_ENTRY(1b, 2b) : "=m"(area) : : "memory");
     vec = trap_caught.vector;
     check(vec == 6, "avx_ud", "AVX with XCR0 = 3: vector %d (want 6)", vec);
+
+    /* YMM on again after MXCSR changed while it was off: the new MXCSR stays. */
+    want_mxcsr ^= 0x2000;
+    ldmxcsr(want_mxcsr);
+    xsetbv_safe(0, XCR0_X87 | XCR0_SSE | XCR0_YMM);
+    let_others_run();
+    mxcsr = stmxcsr();
+    check(mxcsr == want_mxcsr, "mxcsr_ymm_again", "MXCSR %#x after YMM off, MXCSR changed, YMM "
+          "on (want %#x)", mxcsr, want_mxcsr);
 }
 
 void test_main(void)

@@ -18,6 +18,7 @@
 #define XSTATE_CPUID        0xdU
 #define XSTATE_ALIGN64      (1U << 1)   /* CPUID.(0xD, i).ECX: 64-byte aligned when compacted */
 #define XSTATE_NR           63
+#define XSTATE_MXCSR_OFFSET 24          /* in the legacy region */
 
 static uint64_t xstate_allowed;         /* 0: guests get no XSAVE */
 static uint64_t host_xcr0;
@@ -140,9 +141,17 @@ void hvm_xstate_enter(struct hvm_xstate *xs)
         return;
     if (xs->xcr0 != host_xcr0)
         xsetbv(0, xs->xcr0);
-    if (ext)
+    if (ext) {
+        /*
+         * Restoring YMM also loads MXCSR from the image, whatever the mask
+         * says about SSE.  The guest's MXCSR is live (the run loop's
+         * FXRSTOR put it there) and may be newer than the image's (the
+         * image is only written while YMM is on): put the live one in.
+         */
+        __asm__ __volatile__("stmxcsr %0" : "=m"(*(uint32_t *)((uint8_t *)xs->area + XSTATE_MXCSR_OFFSET)));
         __asm__ __volatile__("xrstor64 (%0)" : : "r"(xs->area), "a"((uint32_t)ext),
                              "d"((uint32_t)(ext >> 32)) : "memory");
+    }
 }
 
 /*
