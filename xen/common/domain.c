@@ -131,20 +131,8 @@ void domain_crash(struct domain *d, struct vcpu *v, const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     printk(XENLOG_ERR "d%u (%s): domain crashed: %s\n", d->domain_id, d->name, buf);
-    if (v && hvm_funcs) {
-        const struct hvm_gprs *g = &v->hvm.gprs;
-
-        printk("d%uv%u registers:\n", d->domain_id, v->vcpu_id);
-        printk("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", (unsigned long)g->rax,
-               (unsigned long)g->rbx, (unsigned long)g->rcx, (unsigned long)g->rdx);
-        printk("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", (unsigned long)g->rsi,
-               (unsigned long)g->rdi, (unsigned long)g->rbp, (unsigned long)g->r8);
-        printk("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", (unsigned long)g->r9,
-               (unsigned long)g->r10, (unsigned long)g->r11, (unsigned long)g->r12);
-        printk("  r13=%016lx r14=%016lx r15=%016lx\n", (unsigned long)g->r13,
-               (unsigned long)g->r14, (unsigned long)g->r15);
-        hvm_funcs->dump_vcpu(v);
-    }
+    if (v && hvm_funcs)
+        hvm_dump_guest(v);
     domain_shutdown(d, 3 /* SHUTDOWN_crash */);
 }
 

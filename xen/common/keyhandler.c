@@ -10,6 +10,8 @@
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
 #include <asm/traps.h>
+#include <asm/hvm/hvm.h>
+#include <xen/sched.h>
 
 #define NR_KEYS 256
 /* Keys typed faster than they are handled wait here; more are dropped. */
@@ -143,6 +145,15 @@ static void keyhandler_dump_all(unsigned char key)
 /* ---- 'd' ---- */
 
 /* On the target CPU, in the call-function interrupt: where that interrupt stopped it. */
+/* The guest vCPU this CPU runs, if any: its state is loaded here, so it can be read. */
+static void dump_current_guest(void)
+{
+    struct vcpu *v = get_current();
+
+    if (v && !is_idle_vcpu(v) && hvm_funcs)
+        hvm_dump_guest(v);
+}
+
 static void keyhandler_dump_this_cpu(void *unused)
 {
     const struct cpu_user_regs *regs = get_irq_regs();
@@ -152,6 +163,7 @@ static void keyhandler_dump_this_cpu(void *unused)
         show_execution_state(regs);
     else
         printk("(no interrupt frame)\n");
+    dump_current_guest();
 }
 
 /*
@@ -169,6 +181,7 @@ static void keyhandler_dump_registers(unsigned char key)
         if (cpu == me) {
             printk("*** CPU%u: running this key handler ***\n", cpu);
             show_current_execution_state();
+            dump_current_guest();
             continue;
         }
         cpumask_clear(&one);

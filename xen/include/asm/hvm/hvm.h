@@ -181,6 +181,12 @@ const struct hvm_function_table *start_vmx(void);
 
 /* The v->run hook of HVM vCPUs (vcpu_run.c). */
 void hvm_vcpu_run(struct vcpu *v);
+/*
+ * Print v's registers and the top of its guest stack (read through its own
+ * page tables).  v is stopped, or current on this CPU: the vendor state
+ * must be readable here (a VMCS is only on the CPU that loaded it).
+ */
+void hvm_dump_guest(struct vcpu *v);
 /* Set up / tear down the HVM side of a domain and of a vCPU (hvm.c). */
 int hvm_domain_initialise(struct domain *d);
 void hvm_domain_destroy(struct domain *d);
