@@ -339,9 +339,14 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     }
 
     /* An event whose delivery an exit interrupted goes first. */
-    if (sv->reinject && !(vmcb->eventinj & EVENTINJ_VALID))
-        vmcb->eventinj = sv->reinject;
-    sv->reinject = 0;
+    if (sv->ev.reinject && !(vmcb->eventinj & EVENTINJ_VALID))
+        vmcb->eventinj = sv->ev.reinject;
+    sv->ev.reinject = 0;
+    /* An external interrupt goes in as a virtual interrupt (virq.h), never with a window. */
+    if (sv->ev.virq) {
+        vmcb->vintr = svm_virq_vintr(&sv->ev, vmcb->vintr);
+        vmcb->intercept_misc1 &= ~VMCB_INTC1_VINTR;
+    }
 
     vmcb->rax = v->hvm.gprs.rax;
     hvm_xstate_enter(&v->hvm.xstate);
@@ -352,11 +357,10 @@ static void svm_vcpu_enter(struct vcpu *v, struct hvm_exit *exit)
     if (sv->dr_live)
         hvm_save_debug_regs(sv->dr, NULL);
 
-    if (vmcb->exitintinfo & EVENTINJ_VALID)
-        sv->reinject = vmcb->exitintinfo;
+    svm_virq_after_exit(&sv->ev, vmcb->vintr, vmcb->exitintinfo);
     vmcb->eventinj = 0;
     /* An interrupt window lasts one entry: common code asks again if it still needs one. */
-    vmcb->vintr &= ~(VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR);
+    vmcb->vintr = svm_virq_clear(vmcb->vintr);
     vmcb->intercept_misc1 &= ~VMCB_INTC1_VINTR;
     vmcb_mark_dirty(vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
     svm_decode_exit(vmcb, exit, svm_has_nrips);
@@ -504,6 +508,11 @@ static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
     struct vmcb *vmcb = vmcb_of(v);
     uint64_t inj = ev->vector | ((uint64_t)ev->type << EVENTINJ_TYPE_SHIFT) | EVENTINJ_VALID;
 
+    if (ev->type == HVM_EVENT_EXTINT) {
+        to_svm(v)->ev.virq = (uint16_t)(SVM_VIRQ_PENDING | ev->vector);
+        return;
+    }
+
     if (ev->has_error)
         inj |= EVENTINJ_EV | ((uint64_t)ev->error << EVENTINJ_ERR_SHIFT);
     if (ev->type == HVM_EVENT_HW_EXC && ev->vector == 14) {
@@ -512,7 +521,7 @@ static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
     }
     vmcb->eventinj = inj;
     /* A new exception replaces one the exit interrupted (a fault while delivering it). */
-    to_svm(v)->reinject = 0;
+    to_svm(v)->ev.reinject = 0;
     /* NMIs are blocked from this delivery until an IRET completes. */
     if (ev->type == HVM_EVENT_NMI) {
         svm_nmi_injected(&to_svm(v)->nmi);
@@ -527,7 +536,7 @@ static bool svm_interrupts_enabled(struct vcpu *v)
 
     /* An event an exit interrupted goes first: the interrupt waits for the window after it. */
     return (vmcb->rflags & X86_EFLAGS_IF_BIT) && !(vmcb->int_state & VMCB_INT_SHADOW) &&
-           !to_svm(v)->reinject;
+           !to_svm(v)->ev.reinject && !to_svm(v)->ev.virq;
 }
 
 /* In an NMI handler (until its IRET completes), in an STI / MOV SS shadow, or an event queued. */
@@ -535,7 +544,7 @@ static bool svm_nmi_blocked(struct vcpu *v)
 {
     struct svm_vcpu *sv = to_svm(v);
 
-    return sv->nmi.masked || (sv->vmcb->int_state & VMCB_INT_SHADOW) || sv->reinject ||
+    return sv->nmi.masked || (sv->vmcb->int_state & VMCB_INT_SHADOW) || sv->ev.reinject ||
            (sv->vmcb->eventinj & EVENTINJ_VALID);
 }
 
@@ -547,7 +556,7 @@ static void svm_enable_nmi_window(struct vcpu *v)
     uint64_t rflags = vmcb->rflags;
 
     if (svm_nmi_want_step(&sv->nmi, vmcb->int_state & VMCB_INT_SHADOW,
-                          sv->reinject || (vmcb->eventinj & EVENTINJ_VALID), &rflags)) {
+                          sv->ev.reinject || (vmcb->eventinj & EVENTINJ_VALID), &rflags)) {
         vmcb->rflags = rflags;
         svm_db_intercept(vmcb, true);
     }
@@ -556,6 +565,10 @@ static void svm_enable_nmi_window(struct vcpu *v)
 static void svm_enable_intr_window(struct vcpu *v)
 {
     struct vmcb *vmcb = vmcb_of(v);
+
+    /* One is already handed over: it goes in when it can, the rest at a later exit. */
+    if (to_svm(v)->ev.virq)
+        return;
 
     /* A virtual interrupt request that exits when the guest could take it. */
     vmcb->intercept_misc1 |= VMCB_INTC1_VINTR;
@@ -573,9 +586,10 @@ static void svm_reset_events(struct vcpu *v)
     vmcb->rflags = rflags;
     svm_db_intercept(vmcb, false);
     vmcb->eventinj = 0;
-    sv->reinject = 0;
+    sv->ev.reinject = 0;
+    sv->ev.virq = 0;
     vmcb->int_state = 0;
-    vmcb->vintr &= ~(VMCB_VINTR_V_IRQ | VMCB_VINTR_IGN_TPR);
+    vmcb->vintr = svm_virq_clear(vmcb->vintr);
     vmcb->intercept_misc1 &= ~(VMCB_INTC1_VINTR | VMCB_INTC1_IRET);
     vmcb_mark_dirty(vmcb, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
 }

@@ -10,6 +10,7 @@
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/svm/vmcb.h>
 #include <asm/hvm/svm/nmi.h>
+#include <asm/hvm/svm/virq.h>
 #include <asm/hvm/xstate.h>
 
 struct vcpu;
@@ -23,7 +24,7 @@ struct svm_vcpu {
     uint64_t asid_gen;
     unsigned int asid_cpu;
     uint64_t tlb_gen_seen;          /* p2m->tlb_gen when this vCPU last got a clean ASID */
-    uint64_t reinject;              /* EXITINTINFO to deliver again (EVENTINJ format), 0 if none */
+    struct svm_events ev;           /* interrupt handed over, event to deliver again (virq.h) */
     unsigned int last_cpu;          /* where it last ran (VMCB clean bits are per CPU) */
     /* DR accesses exit until the first one; then DR0-3 are the guest's while it runs. */
     bool dr_live;

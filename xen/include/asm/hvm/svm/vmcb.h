@@ -141,6 +141,10 @@ BUILD_BUG_ON(offsetof(struct vmcb, g_pat) != 0x668);
 #define VMCB_VINTR_V_IRQ        (1ull << 8)
 #define VMCB_VINTR_MASKING      (1ull << 24)
 #define VMCB_VINTR_IGN_TPR      (1ull << 20)
+#define VMCB_VINTR_PRIO_SHIFT   16
+#define VMCB_VINTR_PRIO_MASK    (0xfull << VMCB_VINTR_PRIO_SHIFT)
+#define VMCB_VINTR_VECTOR_SHIFT 32
+#define VMCB_VINTR_VECTOR_MASK  (0xffull << VMCB_VINTR_VECTOR_SHIFT)
 
 /* int_state */
 #define VMCB_INT_SHADOW         (1ull << 0)

@@ -1,0 +1,1 @@
+XEN_SRCS := arch/x86/hvm/svm/virq.c
