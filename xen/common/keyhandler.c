@@ -145,12 +145,16 @@ static void keyhandler_dump_all(unsigned char key)
 /* ---- 'd' ---- */
 
 /* On the target CPU, in the call-function interrupt: where that interrupt stopped it. */
-/* The guest vCPU this CPU runs, if any: its state is loaded here, so it can be read. */
+/*
+ * The guest vCPU this CPU runs, if any: its state is loaded here, so it
+ * can be read.  Only HVM vCPUs (with vendor state): the scheduler's boot
+ * self-tests run vCPUs of their own that have none.
+ */
 static void dump_current_guest(void)
 {
     struct vcpu *v = get_current();
 
-    if (v && !is_idle_vcpu(v) && hvm_funcs)
+    if (v && !is_idle_vcpu(v) && hvm_funcs && v->hvm.vendor)
         hvm_dump_guest(v);
 }
 

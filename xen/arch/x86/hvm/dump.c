@@ -31,6 +31,8 @@ void hvm_dump_guest(struct vcpu *v)
 {
     const struct hvm_gprs *g = &v->hvm.gprs;
 
+    if (!v->hvm.vendor)
+        return;                     /* not an HVM vCPU (a scheduler self-test's) */
     printk("d%uv%u registers:\n", v->domain->domain_id, v->vcpu_id);
     printk("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", (unsigned long)g->rax,
            (unsigned long)g->rbx, (unsigned long)g->rcx, (unsigned long)g->rdx);
