@@ -29,8 +29,9 @@ static void test_vintr_word(void)
     e.virq = 0;
     CHECK_EQ(svm_virq_vintr(&e, TPR_MASKING | VMCB_VINTR_V_IRQ), TPR_MASKING | VMCB_VINTR_V_IRQ);
     /* Another vector replaces the old one entirely. */
+    w = svm_virq_vintr(&(struct svm_events){ .virq = SVM_VIRQ_PENDING | 0xce }, 0);
     e.virq = SVM_VIRQ_PENDING | 0x31;
-    w = svm_virq_vintr(&e, svm_virq_vintr(&(struct svm_events){ .virq = SVM_VIRQ_PENDING | 0xce }, 0));
+    w = svm_virq_vintr(&e, w);
     CHECK_EQ((w & VMCB_VINTR_VECTOR_MASK) >> VMCB_VINTR_VECTOR_SHIFT, 0x31);
     CHECK_EQ(svm_virq_clear(w | TPR_MASKING), TPR_MASKING);
 }

@@ -148,7 +148,9 @@ void hvm_xstate_enter(struct hvm_xstate *xs)
          * FXRSTOR put it there) and may be newer than the image's (the
          * image is only written while YMM is on): put the live one in.
          */
-        __asm__ __volatile__("stmxcsr %0" : "=m"(*(uint32_t *)((uint8_t *)xs->area + XSTATE_MXCSR_OFFSET)));
+        uint32_t *mxcsr = (uint32_t *)((uint8_t *)xs->area + XSTATE_MXCSR_OFFSET);
+
+        __asm__ __volatile__("stmxcsr %0" : "=m"(*mxcsr));
         __asm__ __volatile__("xrstor64 (%0)" : : "r"(xs->area), "a"((uint32_t)ext),
                              "d"((uint32_t)(ext >> 32)) : "memory");
     }

@@ -24,7 +24,7 @@
 
 struct svm_events {
     uint16_t virq;                  /* SVM_VIRQ_PENDING | vector, 0 if none */
-    uint64_t reinject;              /* another event to deliver again (EVENTINJ format), 0 if none */
+    uint64_t reinject;              /* another event to deliver again (EVENTINJ format) or 0 */
 };
 
 /* The vintr word that hands e->virq to the CPU (unchanged if there is none). */
