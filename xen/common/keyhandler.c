@@ -6,12 +6,12 @@
 #include <xen/lib.h>
 #include <xen/cpumask.h>
 #include <xen/keyhandler.h>
+#include <xen/sched.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
 #include <asm/traps.h>
 #include <asm/hvm/hvm.h>
-#include <xen/sched.h>
 
 #define NR_KEYS 256
 /* Keys typed faster than they are handled wait here; more are dropped. */
@@ -144,20 +144,20 @@ static void keyhandler_dump_all(unsigned char key)
 
 /* ---- 'd' ---- */
 
-/* On the target CPU, in the call-function interrupt: where that interrupt stopped it. */
 /*
  * The guest vCPU this CPU runs, if any: its state is loaded here, so it
- * can be read.  Only HVM vCPUs (with vendor state): the scheduler's boot
- * self-tests run vCPUs of their own that have none.
+ * can be read (hvm_dump_guest() skips the scheduler self-tests' vCPUs,
+ * which have no vendor state).
  */
 static void dump_current_guest(void)
 {
     struct vcpu *v = get_current();
 
-    if (v && !is_idle_vcpu(v) && hvm_funcs && v->hvm.vendor)
+    if (v && !is_idle_vcpu(v) && hvm_funcs)
         hvm_dump_guest(v);
 }
 
+/* On the target CPU, in the call-function interrupt: where that interrupt stopped it. */
 static void keyhandler_dump_this_cpu(void *unused)
 {
     const struct cpu_user_regs *regs = get_irq_regs();
